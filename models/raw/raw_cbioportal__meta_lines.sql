@@ -1,0 +1,22 @@
+{#- Every line of every meta_*.txt file under the studies directory, split into key: value. -#}
+{%- set root = studies_dir() -%}
+{%- set paths = list_files(root ~ '/*/meta_*.txt') -%}
+
+with file_lines as (
+    {{ read_text_lines(paths) }}
+),
+
+final as (
+    select
+        split_part(substr(file_path, {{ root | length + 2 }}), '/', 1) as study_folder,
+        substr(file_path, {{ root | length + 2 }}) as source_file,
+        cast(source_line as bigint) as source_line,
+        line,
+        case when position(':' in line) > 0
+            then trim(substr(line, 1, position(':' in line) - 1)) end as meta_key,
+        case when position(':' in line) > 0
+            then trim(substr(line, position(':' in line) + 1)) end as meta_value
+    from file_lines
+)
+
+select * from final
