@@ -1,0 +1,59 @@
+{#- Every data row of the clinical sample files, typed, with the first reason to reject it
+    (NULL = valid). Grain: one row per raw data line (source_file, source_line). -#}
+-- depends_on: {{ ref('raw_cbioportal__load_problems') }}
+
+with parsed as (
+    {{ cbio_data_rows(ref('raw_cbioportal__clinical_sample_lines')) }}
+),
+
+typed as (
+    select
+        study_id,
+        source_file,
+        source_line,
+        line,
+        {{ field_count_problem() }} as field_count_problem,
+        {{ cbio_field('SAMPLE_ID') }} as sample_id,
+        {{ cbio_field('PATIENT_ID') }} as patient_id,
+        {{ cbio_field('CANCER_TYPE') }} as cancer_type,
+        {{ cbio_field('CANCER_TYPE_DETAILED') }} as cancer_type_detailed,
+        upper({{ cbio_field('ONCOTREE_CODE') }}) as oncotree_code,
+        {{ cbio_field('SAMPLE_TYPE') }} as sample_type
+    from parsed
+),
+
+checked as (
+    select
+        typed.*,
+        row_number() over (partition by study_id, sample_id order by source_line) as occurrence,
+        min(source_line) over (partition by study_id, sample_id) as first_line
+    from typed
+),
+
+final as (
+    select
+        study_id,
+        sample_id,
+        patient_id,
+        cancer_type,
+        cancer_type_detailed,
+        oncotree_code,
+        sample_type,
+        source_file,
+        source_line,
+        line,
+        case
+            when field_count_problem is not null then field_count_problem
+            when sample_id is null then 'empty SAMPLE_ID'
+            when patient_id is null then 'sample without patient (empty PATIENT_ID)'
+            when not {{ is_valid_cbio_id('sample_id') }}
+                then 'SAMPLE_ID ''' || sample_id || ''' has characters other than letters, digits, . _ -'
+            when not {{ is_valid_cbio_id('patient_id') }}
+                then 'PATIENT_ID ''' || patient_id || ''' has characters other than letters, digits, . _ -'
+            when occurrence > 1
+                then 'duplicate SAMPLE_ID ''' || sample_id || ''' (first at line ' || cast(first_line as {{ dbt.type_string() }}) || ')'
+        end as reject_reason
+    from checked
+)
+
+select * from final
