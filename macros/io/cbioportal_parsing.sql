@@ -105,3 +105,78 @@
             || ' fields, header has ' || cast({{ list_length('header_names') }} as {{ dbt.type_string() }})
     end
 {%- endmacro %}
+
+{#- Cells of a wide matrix file (CNA, expression, protein): one row per data line and
+    non-identifier column, with the column's header name as `column_header` and the cell text
+    as `value_raw`. `id_columns` are the identifier columns (lower case) left out of the cells;
+    each is also returned as a column of its own. Rows whose field count differs from the
+    header are returned once with `column_position` NULL, so they can be rejected whole. -#}
+{% macro cbio_matrix_cells(lines_relation, id_columns) -%}
+    {{ return(adapter.dispatch('cbio_matrix_cells', 'her2lung')(lines_relation, id_columns)) }}
+{%- endmacro %}
+
+{% macro default__cbio_matrix_cells(lines_relation, id_columns) -%}
+    with parsed as (
+        select
+            data_lines.study_id,
+            data_lines.source_file,
+            data_lines.source_line,
+            data_lines.line,
+            string_split(data_lines.line, chr(9)) as fields,
+            headers.header_fields,
+            headers.header_names
+        from {{ lines_relation }} as data_lines
+        inner join (
+            select
+                source_file,
+                list_transform(string_split(line, chr(9)), x -> trim(x)) as header_fields,
+                list_transform(string_split(line, chr(9)), x -> lower(trim(x))) as header_names
+            from {{ lines_relation }}
+            where line_kind = 'header'
+        ) as headers
+            on data_lines.source_file = headers.source_file
+        where data_lines.line_kind = 'data'
+    ),
+
+    identified as (
+        select
+            parsed.*,
+            {%- for column in id_columns %}
+            {{ cbio_raw_field(column) }} as {{ column | replace('.', '_') }},
+            {%- endfor %}
+            {{ field_count_problem() }} as field_count_problem
+        from parsed
+    ),
+
+    whole_line_problems as (
+        select
+            study_id, source_file, source_line, line,
+            {%- for column in id_columns %} {{ column | replace('.', '_') }},{%- endfor %}
+            cast(null as bigint) as column_position,
+            cast(null as varchar) as column_header,
+            cast(null as varchar) as value_raw,
+            field_count_problem
+        from identified
+        where field_count_problem is not null
+    ),
+
+    cells as (
+        select
+            study_id, source_file, source_line, line,
+            {%- for column in id_columns %} {{ column | replace('.', '_') }},{%- endfor %}
+            column_position,
+            header_fields[column_position] as column_header,
+            trim(fields[column_position]) as value_raw,
+            cast(null as varchar) as field_count_problem
+        from (
+            select identified.*, unnest(range(1, len(header_fields) + 1)) as column_position
+            from identified
+            where field_count_problem is null
+        ) as positions
+        where header_names[column_position] not in ({% for c in id_columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %})
+    )
+
+    select * from whole_line_problems
+    union all
+    select * from cells
+{%- endmacro %}

@@ -809,7 +809,11 @@ def _cox_rows(
     }
     all_notes = list(notes) + (fit.notes if fit is not None else [])
     note = "; ".join(all_notes) if all_notes else np.nan
-    terms = design.terms or {None: np.nan}
+    terms = design.terms
+    if fit is None:
+        # Not fitted: only the group terms the model was meant to estimate.
+        terms = {column: term for column, term in terms.items() if column.startswith("_group_")}
+    terms = terms or {None: np.nan}
     rows = []
     for column, term in terms.items():
         row = dict(

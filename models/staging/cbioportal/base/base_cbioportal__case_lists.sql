@@ -1,0 +1,77 @@
+{#- Samples named by each case list (case_lists/*.txt, case_list_ids: tab-separated).
+    Grain: (source_file, source_line, list_position). -#}
+with case_list_lines as (
+    select * from {{ ref('raw_cbioportal__case_list_lines') }}
+),
+
+studies as (
+    select study_folder, study_id from {{ ref('raw_cbioportal__data_files') }}
+    where study_id is not null
+    group by study_folder, study_id
+),
+
+clinical_samples as (
+    select study_id, sample_id from {{ ref('base_cbioportal__samples') }}
+    where reject_reason is null
+),
+
+list_fields as (
+    select
+        source_file,
+        max(case when meta_key = 'stable_id' then meta_value end) as case_list_id,
+        max(case when meta_key = 'case_list_category' then meta_value end) as case_list_category,
+        max(case when meta_key = 'case_list_name' then meta_value end) as case_list_name
+    from case_list_lines
+    group by source_file
+),
+
+ids as (
+    select
+        case_list_lines.study_folder,
+        case_list_lines.source_file,
+        case_list_lines.source_line,
+        case_list_lines.line,
+        trim(unnest(string_split(case_list_lines.meta_value, chr(9)))) as sample_id,
+        unnest(range(1, len(string_split(case_list_lines.meta_value, chr(9))) + 1)) as list_position
+    from case_list_lines
+    where case_list_lines.meta_key = 'case_list_ids'
+),
+
+final as (
+    select
+        studies.study_id,
+        list_fields.case_list_id,
+        -- the list's role: the stable id suffix (<study>_sequenced, _cna, _all, ...)
+        case
+            when list_fields.case_list_id like '%\_sequenced' escape '\' then 'sequenced'
+            when list_fields.case_list_id like '%\_cnaseq' escape '\' then 'cnaseq'
+            when list_fields.case_list_id like '%\_cna' escape '\' then 'cna'
+            when list_fields.case_list_id like '%\_sv' escape '\' or list_fields.case_list_id like '%\_structural\_variants' escape '\' then 'structural_variants'
+            when list_fields.case_list_id like '%\_all' escape '\' then 'all'
+            when list_fields.case_list_id like '%\_rppa' escape '\' then 'rppa'
+            when list_fields.case_list_id like '%mrna%' then 'mrna'
+            else 'other'
+        end as case_list_role,
+        list_fields.case_list_category,
+        ids.sample_id,
+        ids.source_file,
+        ids.source_line,
+        ids.list_position,
+        ids.line,
+        case
+            when list_fields.case_list_id is null then 'case list has no stable_id'
+            when ids.sample_id = '' then 'empty sample id in case_list_ids'
+            when clinical_samples.sample_id is null
+                then 'sample ''' || ids.sample_id || ''' is not in the clinical sample file'
+            when row_number() over (partition by ids.source_file, ids.sample_id order by ids.list_position) > 1
+                then 'sample ''' || ids.sample_id || ''' listed twice'
+        end as reject_reason
+    from ids
+    left join list_fields on ids.source_file = list_fields.source_file
+    left join studies on ids.study_folder = studies.study_folder
+    left join clinical_samples
+        on studies.study_id = clinical_samples.study_id
+        and ids.sample_id = clinical_samples.sample_id
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ rejected_rows(ref('base_cbioportal__case_lists')) }}

@@ -1,0 +1,1 @@
+{{ staged_rows(ref('base_cbioportal__gene_panel_genes')) }}

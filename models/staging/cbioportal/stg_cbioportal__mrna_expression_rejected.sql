@@ -1,0 +1,3 @@
+select study_id, sample_id, hugo_symbol, entrez_gene_id, profile_id, reject_reason, line as raw_line, source_file, source_line, column_position
+from {{ ref('base_cbioportal__mrna_expression') }}
+where reject_reason is not null
