@@ -1,7 +1,9 @@
 {#- Post-hook: fail the build, naming study, file and column, when the relation holds
-    rows describing fatal problems (columns study_folder, source_file, column_name, problem). -#}
+    rows describing fatal problems (columns study_folder, source_file, column_name, problem).
+    With var on_fatal_problem = 'warn' the problems are only recorded (used to survey many
+    studies in one build, e.g. the validator suite). -#}
 {% macro raise_fatal_problems(relation) -%}
-    {%- if execute -%}
+    {%- if execute and var('on_fatal_problem', 'error') == 'error' -%}
         {%- set result = run_query(
             "select study_folder, source_file, column_name, problem from " ~ relation
             ~ " where severity = 'fatal' order by study_folder, source_file, column_name") -%}

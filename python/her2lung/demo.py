@@ -274,7 +274,11 @@ SMOKING_TEXT: dict[str, str] = {
 _SMOKING_CHOICES = (  # latent category -> (texts, weights)
     (("Never", "Lifelong Non-smoker"), (0.8, 0.2)),
     (
-        ("Former", "Current Reformed Smoker for > 15 yrs", "Current Reformed Smoker for < or = 15 yrs"),
+        (
+            "Former",
+            "Current Reformed Smoker for > 15 yrs",
+            "Current Reformed Smoker for < or = 15 yrs",
+        ),
         (0.75, 0.15, 0.10),
     ),
     (("Current", "Current Smoker"), (0.9, 0.1)),
@@ -416,16 +420,21 @@ _KEAP1 = tuple(
 
 # Driver codes (patient level)
 D_NONE, D_KRAS, D_EGFR, D_ALK, D_ROS1, D_RET, D_BRAF, D_ERBB2_MUT, D_ERBB2_AMP = range(9)
-_MAF_DRIVERS = {D_KRAS: ("KRAS", _KRAS), D_EGFR: ("EGFR", _EGFR), D_BRAF: ("BRAF", _BRAF)}
-_MAF_DRIVERS[D_ERBB2_MUT] = ("ERBB2", _ERBB2)
+_MAF_DRIVERS = {
+    D_KRAS: ("KRAS", _KRAS),
+    D_EGFR: ("EGFR", _EGFR),
+    D_BRAF: ("BRAF", _BRAF),
+    D_ERBB2_MUT: ("ERBB2", _ERBB2),
+}
+_ERBB2_DRIVER_HGVSP = frozenset(v.hgvsp for v in _ERBB2)
 _SECOND_DRIVERS = (D_KRAS, D_EGFR, D_ERBB2_MUT, D_BRAF)
 
 # P(driver) for (LUAD-like never, LUAD-like ever, LUSC never, LUSC ever); column order is the
 # driver code order above, D_NONE takes the rest.
 _DRIVER_P = np.array(
     [
-        [0.08, 0.42, 0.10, 0.04, 0.03, 0.02, 0.065, 0.025],
-        [0.36, 0.075, 0.023, 0.008, 0.01, 0.03, 0.014, 0.012],
+        [0.08, 0.42, 0.10, 0.04, 0.03, 0.02, 0.06, 0.02],
+        [0.36, 0.075, 0.023, 0.008, 0.01, 0.03, 0.012, 0.009],
         [0.03, 0.08, 0.01, 0.0, 0.0, 0.01, 0.01, 0.015],
         [0.04, 0.02, 0.003, 0.0, 0.0, 0.01, 0.004, 0.01],
     ]
@@ -447,8 +456,12 @@ _FUSIONS = {
         _Fusion("KIF5B", (32304000, 32306000), "ALK", (29446400, 29448300), "TRANSLOCATION", 0.1),
     ),
     D_ROS1: (
-        _Fusion("CD74", (149783000, 149784200), "ROS1", (117641200, 117658000), "TRANSLOCATION", 0.5),
-        _Fusion("SLC34A2", (25665000, 25668000), "ROS1", (117641200, 117658000), "TRANSLOCATION", 0.3),
+        _Fusion(
+            "CD74", (149783000, 149784200), "ROS1", (117641200, 117658000), "TRANSLOCATION", 0.5
+        ),
+        _Fusion(
+            "SLC34A2", (25665000, 25668000), "ROS1", (117641200, 117658000), "TRANSLOCATION", 0.3
+        ),
         _Fusion("EZR", (159191000, 159193000), "ROS1", (117641200, 117658000), "INVERSION", 0.2),
     ),
     D_RET: (
@@ -626,7 +639,7 @@ def _multi_specs(scale: str) -> list[_StudySpec]:
         n_panels = 3 - (ci % 3)
         panels = []
         for v in range(1, n_panels + 1):
-            keep = layout_rng.random(len(optional)) < 0.35 + 0.65 * (v - 1) / max(n_panels - 1, 1)
+            keep = layout_rng.random(len(optional)) < 0.35 + 0.65 * v / n_panels
             genes = set(_CORE_PANEL_GENES) | {g for g, k in zip(optional, keep, strict=True) if k}
             no_erbb2 = v == 1 and n_panels == 3
             no_alk = v == 1 and n_panels == 2
@@ -799,10 +812,11 @@ class _StudyWriter:
         smoke = np.where(never, 0, np.where(former, 1, 2))
         # recorded text
         text_u = rng.random(n)
+        cum = [np.cumsum(w).tolist() for _, w in _SMOKING_CHOICES]
         smoke_text = []
         for cat, tu in zip(smoke.tolist(), text_u.tolist(), strict=True):
-            texts, w = _SMOKING_CHOICES[cat]
-            smoke_text.append(texts[bisect.bisect_right(np.cumsum(w).tolist(), tu * sum(w))])
+            texts = _SMOKING_CHOICES[cat][0]
+            smoke_text.append(texts[min(bisect.bisect_right(cum[cat], tu), len(texts) - 1)])
         miss = rng.random(n) < 0.07
         miss_kind = rng.integers(0, 3, n)
         for i in np.flatnonzero(miss).tolist():
@@ -950,9 +964,6 @@ class _StudyWriter:
         self.s_expr = s_expr
         self.s_empty = s_empty
         self.sample_ids = ids
-        self.manifest.unmutated_sequenced_samples[self.sid] = [
-            ids[i] for i in np.flatnonzero(s_empty).tolist()
-        ]
 
     def _plant_choices(self) -> None:
         """Choose where the deliberately bad rows go (indexes only; lines come later)."""
@@ -1087,24 +1098,25 @@ class _StudyWriter:
         cls_names = [c for c, _ in _PASSENGER_CLASSES]
         i_erbb2, i_erbb2ip, i_ttn = _GIDX["ERBB2"], _GIDX["ERBB2IP"], _GIDX["TTN"]
         erbb2_driver_rows = 0
+        unmutated: list[str] = []
+        self.manifest.unmutated_sequenced_samples[self.sid] = unmutated
         line = 2  # line of the header row
         rows_written = 0
         with _open(path) as f:
             f.write("#version 2.4\n")
             f.write("\t".join(_MAF_COLUMNS) + "\n")
             for s in range(self.ns):
-                if not self.s_mut[s] or self.s_empty[s]:
+                if not self.s_mut[s]:
+                    continue
+                if self.s_empty[s]:
+                    unmutated.append(self.sample_ids[s])
                     continue
                 p = int(self.s_pat[s])
                 has = self.panel_has[self.s_panel[s]]
                 sid = self.sample_ids[s]
                 k = 6 + int(rng.poisson(3.5))
                 u = rng.random((k + 12, 8)).tolist()
-                rows: list[tuple] = []  # (gene, variant-like fields..., symbol override)
-
-                def add_variant(gene: str, v: _Variant, rows: list = rows) -> None:
-                    rows.append((gene, v.start, v.end, v.vclass, v.ref, v.alt, v.hgvsp))
-
+                rows: list[tuple] = []  # (gene, start, end, class, ref, alt, HGVSp)
                 for code, var in (
                     (int(self.driver[p]), int(self.driver_var[p])),
                     (int(self.second[p]), int(self.second_var[p])),
@@ -1112,18 +1124,20 @@ class _StudyWriter:
                     if code in _MAF_DRIVERS:
                         gene, table = _MAF_DRIVERS[code]
                         if has[_GIDX[gene]]:
-                            add_variant(gene, table[var])
+                            rows.append(_variant_row(gene, table[var]))
                 if self.t790m[p] and has[_GIDX["EGFR"]]:
-                    add_variant("EGFR", _EGFR_T790M)
+                    rows.append(_variant_row("EGFR", _EGFR_T790M))
                 for gene, table in (("TP53", _TP53), ("STK11", _STK11), ("KEAP1", _KEAP1)):
                     var = int(self.comut[gene][p])
                     if var >= 0 and has[_GIDX[gene]]:
-                        add_variant(gene, table[var])
+                        rows.append(_variant_row(gene, table[var]))
                 for j in range(k):
                     uj = u[j]
                     g = pas_idx[bisect.bisect_right(pas_cdf, uj[0])]
                     if has[g]:
-                        cls = cls_names[min(bisect.bisect_right(cls_cdf, uj[1]), len(cls_names) - 1)]
+                        cls = cls_names[
+                            min(bisect.bisect_right(cls_cdf, uj[1]), len(cls_names) - 1)
+                        ]
                         rows.append(_synthetic_row(_UNIVERSE[g], cls, uj))
                 extra = u[k]
                 if has[i_erbb2] and extra[0] < 0.012:
@@ -1140,14 +1154,16 @@ class _StudyWriter:
                         seen.add(key)
                         unique.append(r)
                 unique.sort(key=lambda r: (_CHROM_RANK[_GENE[r[0]].chrom], r[1], r[0]))
+                if not unique and self.bad_maf.get(s, "ghost") == "ghost":
+                    unmutated.append(sid)  # sequenced, but not a single line in the file
                 for j, r in enumerate(unique):
                     gene = r[0]
                     symbol = gene
-                    if gene == "ERBB2" and r[6] in {v.hgvsp for v in _ERBB2}:
+                    if gene == "ERBB2" and r[6] in _ERBB2_DRIVER_HGVSP:
                         erbb2_driver_rows += 1
                         if erbb2_driver_rows % 8 == 3:
                             symbol = "HER2" if (erbb2_driver_rows // 8) % 2 == 0 else "NEU"
-                    uj = u[k + 3 + j] if k + 3 + j < len(u) else u[j]
+                    uj = u[j]  # columns 6-7 (read depth, VAF) are unused elsewhere
                     line += 1
                     rows_written += 1
                     f.write(_maf_line(symbol, _GENE[gene].entrez, r, sid, uj[6], uj[7]))
@@ -1356,7 +1372,9 @@ class _StudyWriter:
                 f.write("gene_list: " + "\t".join(panel.genes) + "\n")
         has_sv = spec.sv_frac > 0
         with _open(self.folder / MATRIX_FILE) as f:
-            f.write("SAMPLE_ID\tmutations\tcna" + ("\tstructural_variants" if has_sv else "") + "\n")
+            f.write(
+                "SAMPLE_ID\tmutations\tcna" + ("\tstructural_variants" if has_sv else "") + "\n"
+            )
             for s in range(self.ns):
                 pid = spec.panels[int(self.s_panel[s])].panel_id
                 cells = [
@@ -1530,6 +1548,10 @@ def _synthetic_row(gene: str, vclass: str, u: list[float]) -> tuple:
     return (gene, pos, end, vclass, ref, alt, hgvsp)
 
 
+def _variant_row(gene: str, v: _Variant) -> tuple:
+    return (gene, v.start, v.end, v.vclass, v.ref, v.alt, v.hgvsp)
+
+
 def _maf_line(symbol: str, entrez: int, r: tuple, sample: str, ud: float, uv: float) -> str:
     gene, start, end, vclass, ref, alt, hgvsp = r
     depth = 40 + int(ud * 460)
@@ -1538,13 +1560,8 @@ def _maf_line(symbol: str, entrez: int, r: tuple, sample: str, ud: float, uv: fl
     return (
         f"{symbol}\t{entrez}\t{CENTER}\tGRCh37\t{chrom}\t{start}\t{end}\t+\t{vclass}\t"
         f"{_vtype(ref, alt)}\t{ref}\t{ref}\t{alt}\t{sample}\t{hgvsp}\t"
-        f"{_protein_position(hgvsp) if hgvsp and not hgvsp.endswith('_splice') else _splice_pos(hgvsp)}\t"
-        f"{depth - alt_count}\t{alt_count}\n"
+        f"{_protein_position(hgvsp)}\t{depth - alt_count}\t{alt_count}\n"
     )
-
-
-def _splice_pos(hgvsp: str) -> str:
-    return _protein_position(hgvsp) if hgvsp else ""
 
 
 def _sv_line(sample: str, s1: str, p1: int, s2: str, p2: int, info: str, cls: str) -> str:
