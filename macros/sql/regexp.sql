@@ -23,3 +23,16 @@
 {% macro spark__regexp_extract_group(expression, pattern, group) -%}
     nullif(regexp_extract({{ expression }}, '{{ pattern | replace("\\", "\\\\") }}', {{ group }}), '')
 {%- endmacro %}
+
+{#- True when `value` is one of the `separator`-separated items of `list_text`. -#}
+{% macro delimited_list_contains(list_text, separator, value) -%}
+    {{ return(adapter.dispatch('delimited_list_contains', 'her2lung')(list_text, separator, value)) }}
+{%- endmacro %}
+
+{% macro default__delimited_list_contains(list_text, separator, value) -%}
+    list_contains(string_split({{ list_text }}, '{{ separator }}'), {{ value }})
+{%- endmacro %}
+
+{% macro spark__delimited_list_contains(list_text, separator, value) -%}
+    array_contains(split({{ list_text }}, '\\{{ separator }}'), {{ value }})
+{%- endmacro %}
