@@ -577,6 +577,9 @@ class _StudySpec:
     cna_frac: float = 0.90
     sv_frac: float = 0.85
     expr_frac: float = 0.70
+    # passenger MAF rows drawn per sample: base + Poisson(mean), before panel filtering
+    passenger_base: int = 6
+    passenger_mean: float = 3.5
 
 
 _GENIE_CENTERS = (
@@ -680,6 +683,8 @@ def _multi_specs(scale: str) -> list[_StudySpec]:
                 cna_frac=0.93,
                 sv_frac=0.80 if ci % 2 == 0 else 0.0,
                 expr_frac=0.60 if has_expr else 0.0,
+                passenger_base=8,
+                passenger_mean=5.0,
             )
         )
     return specs
@@ -780,7 +785,8 @@ class _StudyWriter:
             self.panel_has[p, [_GIDX[g] for g in panel.genes]] = True
 
     def _rng(self, *stream: int) -> np.random.Generator:
-        return np.random.default_rng([self.seed, self.spec.index, *stream])
+        scale = SCALES.index(self.manifest.scale)
+        return np.random.default_rng([self.seed, scale, self.spec.index, *stream])
 
     # ---------------------------------------------------------------- orchestration
     def write(self) -> None:
@@ -1088,6 +1094,7 @@ class _StudyWriter:
 
     # ---------------------------------------------------------------- mutations
     def _write_mutations(self) -> None:
+        spec = self.spec
         rng = self._rng(4)
         path = self.folder / MUTATIONS_FILE
         pas_idx = [_GIDX[g] for g in _PASSENGERS]
@@ -1114,7 +1121,7 @@ class _StudyWriter:
                 p = int(self.s_pat[s])
                 has = self.panel_has[self.s_panel[s]]
                 sid = self.sample_ids[s]
-                k = 6 + int(rng.poisson(3.5))
+                k = spec.passenger_base + int(rng.poisson(spec.passenger_mean))
                 u = rng.random((k + 12, 8)).tolist()
                 rows: list[tuple] = []  # (gene, start, end, class, ref, alt, HGVSp)
                 for code, var in (
