@@ -28,7 +28,8 @@ regions as (
 ),
 
 exon20_loci as (
-    select upper(ncbi_build) as ncbi_build, chromosome, start_position, end_position
+    select upper(ncbi_build) as ncbi_build, cast(chromosome as {{ dbt.type_string() }}) as chromosome,
+        start_position, end_position
     from {{ ref('erbb2_loci') }}
     where region = 'exon20'
 ),

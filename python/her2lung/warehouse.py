@@ -83,8 +83,14 @@ def run_dbt(
     """Run `dbt <args>` in the project with our profile; never raises on a failed build."""
     project = project_dir()
     Path(db_path).resolve().parent.mkdir(parents=True, exist_ok=True)
-    cmd = [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir",
-           str(project / "profiles")]
+    cmd = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project / "profiles"),
+    ]
     if target_path is not None:
         cmd += ["--target-path", str(target_path)]
     if dbt_vars:
