@@ -156,6 +156,7 @@ class Outcome:
     how: str  # 'fatal' | 'quarantine' | 'clean'
     reasons: list[str]
     n_rejected: int
+    n_staged: int = 0
     role: str = ""
 
     @property
@@ -467,9 +468,24 @@ def materialize_suite(
 # --------------------------------------------------------------------------- verdicts
 
 
-def load_findings(db_path: Path) -> tuple[list[tuple], list[tuple]]:
-    """Fatal load problems (study_folder, source_file, column_name, problem) and quarantined
-    rows (table, source_file, reject_reason) of a built warehouse."""
+STAGED_TABLES = REJECTED_TABLES
+
+# dbt selection for the survey: the raw and staging layers (and the seeds they read). The
+# verdict is defined on them; marts are not needed and would only slow the survey down.
+SURVEY_SELECT = ["--select", "+path:models/staging"]
+
+
+@dataclass
+class Findings:
+    """What a survey build recorded: fatal problems, quarantined and staged rows."""
+
+    fatal: list[tuple]  # (study_folder, source_file, column_name, problem)
+    rejected: list[tuple]  # (entity, source_file, reject_reason)
+    staged: dict[str, int]  # source_file -> staged rows over all staging tables
+
+
+def load_findings(db_path: Path) -> Findings:
+    """Read fatal load problems, quarantined rows and staged row counts of a built warehouse."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         fatal = con.execute(
@@ -483,9 +499,15 @@ def load_findings(db_path: Path) -> tuple[list[tuple], list[tuple]]:
             for t in REJECTED_TABLES
         )
         rejected = con.execute(f"select * from ({union}) order by all").fetchall()
+        union = " union all ".join(
+            f"select source_file from staging.stg_cbioportal__{t}" for t in STAGED_TABLES
+        )
+        staged = dict(
+            con.execute(f"select source_file, count(*) from ({union}) group by all").fetchall()
+        )
     finally:
         con.close()
-    return fatal, rejected
+    return Findings(fatal, rejected, staged)
 
 
 def _generalize(reason: str) -> str:
@@ -493,13 +515,14 @@ def _generalize(reason: str) -> str:
     return re.sub(r"'[^']*'", "'…'", re.sub(r"line \d+", "line …", reason))
 
 
-def judge(folders: Sequence[CaseFolder], fatal: list[tuple], rejected: list[tuple]) -> list[Outcome]:
+def judge(folders: Sequence[CaseFolder], findings: Findings) -> list[Outcome]:
     """Our verdict per case: 'invalid' if a fatal load problem or a quarantined row is
     attributable to the case, else 'valid'."""
     outcomes = []
     for cf in folders:
-        own_fatal = [p for p in fatal if p[0] == cf.folder]
-        own_rejected = [r for r in rejected if cf.owns(r[1])]
+        own_fatal = [p for p in findings.fatal if p[0] == cf.folder]
+        own_rejected = [r for r in findings.rejected if cf.owns(r[1])]
+        n_staged = sum(n for f, n in findings.staged.items() if cf.owns(f))
         if own_fatal:
             how = "fatal"
             reasons = sorted(
@@ -527,21 +550,26 @@ def judge(folders: Sequence[CaseFolder], fatal: list[tuple], rejected: list[tupl
                 how=how,
                 reasons=reasons,
                 n_rejected=len(own_rejected),
+                n_staged=n_staged,
                 role=cf.role,
             )
         )
     return outcomes
 
 
-def scaffold_findings(
-    folders: Sequence[CaseFolder], fatal: list[tuple], rejected: list[tuple]
-) -> list[str]:
+def scaffold_findings(folders: Sequence[CaseFolder], findings: Findings) -> list[str]:
     """Problems or quarantined rows in scaffolding (the control folder, context files, wrapper
     meta files) rather than in a case: these would mean the wrapping itself is wrong."""
-    out = [f"fatal in control folder: {p}" for p in fatal if p[0] == CONTROL_FOLDER]
-    out += [f"rejected in control folder: {r}" for r in rejected if r[1].startswith(CONTROL_FOLDER)]
+    out = [f"fatal in control folder: {p}" for p in findings.fatal if p[0] == CONTROL_FOLDER]
+    out += [
+        f"rejected in control folder: {r}"
+        for r in findings.rejected
+        if r[1].startswith(CONTROL_FOLDER + "/")
+    ]
+    if not any(f.startswith(CONTROL_FOLDER + "/") for f in findings.staged):
+        out.append("the control folder's context samples were not staged")
     for cf in folders:
-        for r in rejected:
+        for r in findings.rejected:
             if r[1].startswith(cf.folder + "/") and not cf.owns(r[1]):
                 out.append(f"{cf.case.path}: rejected row in scaffolding {r}")
     return out
@@ -555,6 +583,7 @@ class SuiteRun:
     build_returncode: int
     build_failures: list[dict]
     build_stdout: str
+    db_path: Path
 
 
 def _error_lines(stdout: str, needle: str) -> list[str]:
@@ -567,29 +596,37 @@ def _error_lines(stdout: str, needle: str) -> list[str]:
     return []
 
 
-def _judge_build_breaker(cf: CaseFolder, work_dir: Path) -> Outcome:
-    """Build one case alone, the normal way (fatal problems raise); invalid if the build fails
-    with an error naming the case file."""
+def _judge_build_breaker(cf: CaseFolder, work_dir: Path) -> tuple[Outcome, Findings | None]:
+    """Build one case alone (fatal problems recorded, not raised). If the build still breaks,
+    the case is invalid when dbt's error names the case file."""
     from her2lung.warehouse import run_dbt
 
+    db_path = work_dir / "w.duckdb"
     result = run_dbt(
-        ["build"],
+        ["build", *SURVEY_SELECT],
         studies_dir=work_dir / "studies",
-        db_path=work_dir / "w.duckdb",
+        db_path=db_path,
+        dbt_vars={"on_fatal_problem": "warn"},
         target_path=work_dir / "target",
     )
+    try:
+        findings = load_findings(db_path)
+    except duckdb.Error:
+        findings = None
+    if findings is not None:
+        return judge([cf], findings)[0], findings
     name = cf.case_files[0].rsplit("/", 1)[-1] if cf.case_files else cf.folder
-    reasons = _error_lines(result.stdout, name) if not result.ok else []
-    failed = not result.ok and bool(reasons)
-    return Outcome(
+    reasons = _error_lines(result.stdout, name)
+    outcome = Outcome(
         case=cf.case,
         folder=cf.folder,
-        ours="invalid" if failed else "valid",
-        how="build error" if failed else ("clean" if result.ok else "build error (unnamed)"),
-        reasons=[r[:300] for r in reasons[:3]],
+        ours="invalid" if reasons else "valid",
+        how="build error" if reasons else "build error (file not named)",
+        reasons=[" ".join(r.split())[:240] for r in reasons[-3:]],
         n_rejected=0,
         role=cf.role,
     )
+    return outcome, None
 
 
 def run_suite(work_dir: Path, cases: Sequence[SuiteCase] | None = None) -> SuiteRun:
@@ -603,35 +640,40 @@ def run_suite(work_dir: Path, cases: Sequence[SuiteCase] | None = None) -> Suite
     folders = materialize_suite(studies_dir, surveyed)
     db_path = work_dir / "suite.duckdb"
     result = run_dbt(
-        ["build"],
+        ["build", *SURVEY_SELECT],
         studies_dir=studies_dir,
         db_path=db_path,
         dbt_vars={"on_fatal_problem": "warn"},
         target_path=work_dir / "target",
     )
     try:
-        fatal, rejected = load_findings(db_path)
+        findings = load_findings(db_path)
     except duckdb.Error as exc:
         raise RuntimeError(
             f"the survey build did not land the staging tables ({exc});\n"
             + "\n".join(f"{f['node']}: {f['message']}" for f in result.failures())
         ) from exc
-    outcomes = judge(folders, fatal, rejected)
+    outcomes = judge(folders, findings)
+    scaffold = scaffold_findings(folders, findings)
     for i, case in enumerate(c for c in cases if c.path in BUILD_BREAKERS):
         alone = work_dir / f"alone_{i}"
         [cf] = materialize_suite(alone / "studies", [case])
+        outcome, alone_findings = _judge_build_breaker(cf, alone)
         folders.append(cf)
-        outcomes.append(_judge_build_breaker(cf, alone))
+        outcomes.append(outcome)
+        if alone_findings is not None:
+            scaffold += scaffold_findings([cf], alone_findings)
     order = {c.path: i for i, c in enumerate(cases)}
     outcomes.sort(key=lambda o: order[o.case.path])
     folders.sort(key=lambda f: order[f.case.path])
     return SuiteRun(
         folders=folders,
         outcomes=outcomes,
-        scaffold_problems=scaffold_findings(folders, fatal, rejected),
+        scaffold_problems=scaffold,
         build_returncode=result.returncode,
         build_failures=result.failures(),
         build_stdout=result.stdout,
+        db_path=db_path,
     )
 
 
