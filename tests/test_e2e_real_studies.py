@@ -230,6 +230,8 @@ def build_alone(study: Path, work: Path) -> BuiltStudy:
         db_path=work / "warehouse.duckdb",
         target_path=work / "target",
     )
+    if not (work / "warehouse.duckdb").exists():
+        pytest.fail(f"dbt build of {study.name} produced no warehouse:\n{result.stdout[-3000:]}")
     return BuiltStudy(study, result, work / "warehouse.duckdb", count_study(study))
 
 
@@ -448,14 +450,19 @@ def test_luad_erbb2ip_is_not_an_erbb2_alteration_downstream(luad: BuiltStudy) ->
 
 def test_luad_missing_os_months_stay_null(luad: BuiltStudy) -> None:
     table = read_table(luad.folder / "data_clinical_patient.txt")
-    ids, months, status = (
-        table.values("PATIENT_ID"),
-        table.values("OS_MONTHS"),
-        table.values("OS_STATUS"),
+    rows = list(
+        zip(
+            table.values("PATIENT_ID"),
+            table.values("OS_STATUS"),
+            table.values("OS_MONTHS"),
+            strict=True,
+        )
     )
-    no_time = {p for p, m in zip(ids, months, strict=True) if m in MISSING}
-    deceased = {p for p, m, s in zip(ids, months, status, strict=True) if m in MISSING and s == "1:DECEASED"}
-    assert len(no_time) == 9 and len(deceased) == 4
+    no_time = {p for p, _, m in rows if m in MISSING}
+    # the 9 TCGA patients with an OS status but no OS time (the other 52 have no clinical data)
+    the_nine = {p for p, s, m in rows if m in MISSING and s not in MISSING}
+    deceased = {p for p, s, m in rows if m in MISSING and s == "1:DECEASED"}
+    assert len(the_nine) == 9 and len(deceased) == 4 and len(no_time) == 9 + 52
     null_months = {
         r[0]
         for r in luad.query(
@@ -469,12 +476,14 @@ def test_luad_missing_os_months_stay_null(luad: BuiltStudy) -> None:
         [sorted(no_time)],
     )
     assert rejected == [(0,)]
-    # a known death without a time stays a death (not censored), with an unknown time
+    # their status is kept: a death without a time stays a death (not censored), time unknown
     events = dict(
         luad.query(
             "select patient_id, os_event from staging.stg_cbioportal__patients "
             "where patient_id in (select unnest(?))",
-            [sorted(no_time)],
+            [sorted(the_nine)],
         )
     )
+    assert set(events) == the_nine
     assert {p for p, e in events.items() if e} == deceased
+    assert {p for p, e in events.items() if e is False} == the_nine - deceased

@@ -68,20 +68,9 @@
 {% macro missing_to_null(expression) -%}
     case
         when {{ expression }} = '' then null
-        when upper({{ expression }}) in ({{ missing_value_tokens_sql() }}) then null
+        when upper({{ expression }}) in (select upper(token) from {{ ref('missing_value_tokens') }}) then null
         else {{ expression }}
     end
-{%- endmacro %}
-
-{#- The missing-value spellings from the seed, as a SQL list of upper-case literals. -#}
-{% macro missing_value_tokens_sql() -%}
-    {%- set tokens = ref('missing_value_tokens') -%}
-    {%- if execute -%}
-        {%- set result = run_query("select upper(token) from " ~ tokens ~ " order by 1") -%}
-        {%- for token in result.columns[0].values() -%}{{ sql_string(token) }}{{ ", " if not loop.last }}{%- endfor -%}
-    {%- else -%}
-        'NA'
-    {%- endif -%}
 {%- endmacro %}
 
 {#- Identifier rule shared by cBioPortal: letters, digits, '.', '_', '-'. -#}

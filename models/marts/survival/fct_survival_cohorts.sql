@@ -6,7 +6,6 @@
     status or survival time stay here with has_known_os = false so the mart shows who was left
     out; the analysis models exclude them (never censored). The seed is read at execution time,
     so adding a row adds a comparison without touching this model. -#}
--- depends_on: {{ ref('survival_comparisons') }}
 {%- set comparisons = [] -%}
 {%- if execute -%}
     {%- set seed_rows = run_query(
@@ -15,7 +14,8 @@
     {%- for row in seed_rows.rows -%}
         {%- do comparisons.append({'name': row[0], 'expression': row[1]}) -%}
     {%- endfor -%}
-{%- endif -%}
+{%- endif %}
+-- depends_on: {{ ref('survival_comparisons') }}
 
 with patients as (
     select * from {{ ref('fct_patient_genomics') }}
