@@ -182,7 +182,7 @@ def test_statistics_equal_independent_computation(tcga_db):
         assert row.pct == pytest.approx(100 * row.n_altered / row.n_profiled, abs=1e-9)
         assert row.ci_low == pytest.approx(100 * ci.low, abs=1e-9)
         assert row.ci_high == pytest.approx(100 * ci.high, abs=1e-9)
-    for study_id, part in co.groupby("study_id"):
+    for _study_id, part in co.groupby("study_id"):
         informative = []
         for row in part.itertuples():
             table = [[row.n_both, row.n_erbb2_only], [row.n_gene_only, row.n_neither]]
