@@ -22,6 +22,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".her2lung-installed"
 DEMO_STUDIES = ROOT / "warehouse" / "demo-studies"
 DEMO_DB = ROOT / "warehouse" / "her2lung.duckdb"
+DEMO_REPORT = ROOT / "warehouse" / "report"
 
 
 def _run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
@@ -55,11 +56,13 @@ def _env() -> dict[str, str]:
 
 
 def demo() -> None:
-    """Write the built-in demo study, build the warehouse from it, print a summary."""
+    """Write the built-in demo study, build the warehouse from it, print a summary, write the report."""
     ensure_environment()
     env = _env()
     _run(BIN / "her2lung", "demo", "--out", DEMO_STUDIES, env=env)
     _run(BIN / "her2lung", "build", "--studies", DEMO_STUDIES, "--db", DEMO_DB, env=env)
+    _run(BIN / "her2lung", "report", "--db", DEMO_DB, "--out", DEMO_REPORT, "--studies", DEMO_STUDIES,
+         env=env)
 
 
 def test() -> None:

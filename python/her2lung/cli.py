@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from her2lung import warehouse
+from her2lung import publish, warehouse
 
 
 def _default_studies() -> Path:
@@ -56,9 +56,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"her2lung: studies folder '{studies}' does not exist", file=sys.stderr)
         return 2
     dbt_vars = dict(kv.split("=", 1) for kv in args.var or [])
-    print(f"building the warehouse from {studies} into {db_path} (dbt build) ...", flush=True)
+    candidate = publish.candidate_path(db_path)
+    untouched = f"her2lung: the published warehouse {db_path} was left untouched"
+    print(f"building the warehouse from {studies} into {candidate} (dbt build) ...", flush=True)
     started = time.perf_counter()
-    result = warehouse.run_dbt(["build"], studies_dir=studies, db_path=db_path, dbt_vars=dbt_vars)
+    # publish=False: dbt leaves the candidate unpublished; we publish after the quality suite.
+    result = warehouse.run_dbt(
+        ["build"], studies_dir=studies, db_path=db_path, dbt_vars=dbt_vars, publish=False
+    )
     elapsed = time.perf_counter() - started
     if not result.ok:
         print(result.stdout[-6000:])
@@ -67,9 +72,94 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(
                 f"  {failure['node']}: {failure['status']}: {failure['message']}", file=sys.stderr
             )
+        if result.run_results is not None:
+            _quality_gate(candidate)  # the failed run's checks stay readable under quality/
+        print(untouched, file=sys.stderr)
         return 1
     print(f"dbt build succeeded in {elapsed:.1f} s")
+    if not _quality_gate(candidate):
+        print(untouched, file=sys.stderr)
+        return 1
+    try:
+        done = publish.publish_candidate(db_path)
+    except (publish.PublishError, OSError) as exc:
+        print(f"her2lung: publish FAILED: {exc}", file=sys.stderr)
+        print(untouched, file=sys.stderr)
+        return 1
+    print(done.message())
     return cmd_summary(argparse.Namespace(db=db_path))
+
+
+def _quality_gate(candidate: Path) -> bool:
+    """The quality suite (her2lung.quality.validate: dbt quality tests + great-expectations) on
+    the candidate; True when nothing blocking failed. Publishing waits for it."""
+    from her2lung import quality
+
+    print(f"quality checks on {candidate} ...", flush=True)
+    try:
+        run_results, manifest = quality.read_dbt_artifacts(warehouse.project_dir() / "target")
+        report = quality.validate(candidate, run_results=run_results, manifest=manifest)
+    except Exception as exc:  # a crash of the suite must block the publish, with its reason
+        print(
+            f"her2lung: quality checks could not run: {type(exc).__name__}: {exc}", file=sys.stderr
+        )
+        return False
+    counts = report.counts()
+    print(
+        f"quality checks: {counts['pass']} passed, {counts['fail_error']} failed (error), "
+        f"{counts['fail_warn']} failed (warn), {counts['error']} could not run; "
+        f"report {report.html_path}"
+    )
+    _print_table("Quality checks (severity error blocks the publish)", report.summary())
+    for check in report.blocking:
+        print(f"  BLOCKING {check.engine}: {check.check}: {check.message}", file=sys.stderr)
+    return report.ok
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from her2lung import quality
+
+    db_path = Path(args.db)
+    candidate = publish.candidate_path(db_path)
+    target = candidate if candidate.exists() else db_path  # the newest build
+    if not target.exists():
+        print(f"her2lung: no warehouse at {db_path}; run `her2lung build` first", file=sys.stderr)
+        return 2
+    out_dir = Path(args.quality_dir) if args.quality_dir else quality.default_quality_dir(target)
+    started = time.perf_counter()
+    run_results = manifest = None
+    if args.dbt_target:
+        run_results, manifest = quality.read_dbt_artifacts(args.dbt_target)
+    elif not args.no_dbt:
+        print(f"running the dbt data tests on {target} ...", flush=True)
+        dbt_target = out_dir / "dbt-target"
+        result = warehouse.run_dbt(
+            ["test", "--exclude-resource-type", "unit_test"],
+            studies_dir=args.studies,
+            db_path=db_path,
+            target_path=dbt_target,
+        )
+        if result.run_results is None:
+            print(result.stdout[-4000:])
+            print("her2lung: dbt test did not run; no dbt results", file=sys.stderr)
+            return 2
+        run_results, manifest = quality.read_dbt_artifacts(dbt_target)
+    print(f"great-expectations suite on {target} ...", flush=True)
+    report = quality.validate(target, run_results=run_results, manifest=manifest, out_dir=out_dir)
+    counts = report.counts()
+    _print_table("Quality checks", report.summary(all_checks=args.all))
+    print(
+        f"\n{counts['pass']} passed, {counts['fail_error']} failed (error), "
+        f"{counts['fail_warn']} failed (warn), {counts['error']} could not run, "
+        f"{counts['skipped']} skipped in {time.perf_counter() - started:.1f} s"
+    )
+    for check in report.blocking:
+        print(f"  BLOCKING {check.engine}: {check.check}: {check.message}", file=sys.stderr)
+    print(f"results: {target} (quality.check_results, quality.check_failures)")
+    print(f"report:  {report.html_path}")
+    print(f"json:    {report.json_path}")
+    print(f"GX Data Docs: {report.data_docs_index}")
+    return 0 if report.ok else 1
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -88,6 +178,28 @@ def cmd_summary(args: argparse.Namespace) -> int:
         )
     print(f"\nwarehouse: {db_path.resolve()}")
     print(f"open it read-only: duckdb -readonly {db_path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from her2lung import report
+
+    db_path = Path(args.db)
+    if not db_path.exists():
+        print(f"her2lung: no warehouse at {db_path}; run `her2lung build` first", file=sys.stderr)
+        return 2
+    print(f"writing the report for {db_path} into {args.out} ...", flush=True)
+    written = report.write_report(db_path, Path(args.out), studies_dir=args.studies)
+    if written.studies_dir is None:
+        print("her2lung: studies folder unknown; data files were not checksummed", file=sys.stderr)
+    elif written.missing_files:
+        print(
+            f"her2lung: {len(written.missing_files)} data file(s) not found under "
+            f"{written.studies_dir}; not checksummed",
+            file=sys.stderr,
+        )
+    print(f"{len(written.figure_paths)} figure(s) saved beside it")
+    print(f"report: {written.html_path.resolve()}")
     return 0
 
 
@@ -110,9 +222,31 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--var", action="append", metavar="KEY=VALUE", help="dbt var (repeatable)")
     build.set_defaults(func=cmd_build)
 
+    val = sub.add_parser(
+        "validate",
+        help="run the data-quality suite (dbt tests + great-expectations) on a warehouse",
+    )
+    val.add_argument(
+        "--db", default=str(_default_db()), help="warehouse (its candidate if present)"
+    )
+    val.add_argument("--studies", default=str(_default_studies()))
+    val.add_argument("--quality-dir", help="report folder (default: quality/ beside the warehouse)")
+    val.add_argument("--dbt-target", help="reuse this dbt target folder's results (no dbt run)")
+    val.add_argument("--no-dbt", action="store_true", help="great-expectations only")
+    val.add_argument("--all", action="store_true", help="list every dbt test, not just the suite")
+    val.set_defaults(func=cmd_validate)
+
     summ = sub.add_parser("summary", help="print a summary of a built warehouse")
     summ.add_argument("--db", default=str(_default_db()))
     summ.set_defaults(func=cmd_summary)
+
+    rep = sub.add_parser("report", help="write the HTML report (and PNG figures) of a warehouse")
+    rep.add_argument("--db", default=str(_default_db()))
+    rep.add_argument("--out", required=True, help="folder for report.html and the figures")
+    rep.add_argument(
+        "--studies", default=None, help="studies folder to checksum (default: the one built from)"
+    )
+    rep.set_defaults(func=cmd_report)
     return parser
 
 

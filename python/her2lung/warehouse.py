@@ -13,7 +13,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from her2lung.publish import candidate_path
+
 DEFAULT_DB = Path("warehouse/her2lung.duckdb")
+__all__ = ["DEFAULT_DB", "DbtResult", "candidate_path", "dbt_env", "project_dir", "run_dbt"]
 
 
 def project_dir() -> Path:
@@ -79,8 +82,14 @@ def run_dbt(
     db_path: Path | str,
     dbt_vars: dict | None = None,
     target_path: Path | str | None = None,
+    publish: bool = True,
 ) -> DbtResult:
-    """Run `dbt <args>` in the project with our profile; never raises on a failed build."""
+    """Run `dbt <args>` in the project with our profile; never raises on a failed build.
+
+    dbt writes into ``candidate_path(db_path)``; ``db_path`` (the published warehouse) is
+    replaced atomically only when every node succeeded, else left untouched (after a failed
+    build the candidate holds what was built). ``publish=False`` leaves publishing to the
+    caller (:func:`her2lung.publish.publish_candidate`)."""
     project = project_dir()
     Path(db_path).resolve().parent.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -93,6 +102,8 @@ def run_dbt(
     ]
     if target_path is not None:
         cmd += ["--target-path", str(target_path)]
+    if not publish:
+        dbt_vars = {**(dbt_vars or {}), "her2lung_publish": False}
     if dbt_vars:
         cmd += ["--vars", json.dumps(dbt_vars)]
     proc = subprocess.run(

@@ -1,6 +1,6 @@
-{#- One row describing the dbt invocation that built the survival results (grain: one row):
-    when it ran, with which dbt, from which studies folder and with which analysis vars. The
-    report reads it for its provenance block. Built after the analysis models. -#}
+{#- The settings the survival results were computed with (grain: one row): the dbt invocation
+    that built them, the studies folder, and the vars the comparisons and statistics depend on.
+    The report reads it for its provenance block. Built after the analysis models. -#}
 -- depends_on: {{ ref('km_curves') }}, {{ ref('km_medians') }}, {{ ref('logrank') }}, {{ ref('cox') }}
 with final as (
     select
