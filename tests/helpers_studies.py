@@ -84,7 +84,8 @@ _EXTRA_META = {
 }
 
 # Cases that abort the whole dbt build instead of being recorded as a load problem, so they
-# cannot share the survey build; each is built alone (no warn var) and judged by the error.
+# cannot share the survey build; each is built alone (still with the warn var) and, while the
+# build breaks, judged by dbt's error message.
 BUILD_BREAKERS = {
     "single_files/mutations/data_mutations_invalid_utf8.maf": (
         "bytes that are not UTF-8 make DuckDB's CSV reader raise in raw_cbioportal__mutations_lines;"
@@ -806,6 +807,10 @@ def render_markdown(
             f"| `{o.case.path}`{role} | {o.case.expected} | {o.ours} | {o.how} | {mark} | "
             f"{_cell(found) or '–'} | {_cell(why(o.case.path))} |"
         )
+    notes = [(f.case.path, n) for f in run.folders for n in f.notes]
+    if notes:
+        lines += ["", "## Wrapping notes", ""]
+        lines += [f"- `{path}`: {note}" for path, note in notes]
     lines += [
         "",
         "## Known, justified disagreements",

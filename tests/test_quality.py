@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from her2lung import cli, publish, warehouse
+from her2lung import cli, publish, quality, warehouse
 from her2lung.demo import write_demo_studies
 
 CLEAN = "her2lung_demo_luad"
@@ -200,7 +200,13 @@ def suite(tmp_path_factory) -> Suite:
     }
     db = root / "warehouse" / "her2lung.duckdb"
     target = root / "target"
-    result = warehouse.run_dbt(["build"], studies_dir=studies, db_path=db, target_path=target)
+    # the survival analysis models and dbt unit tests check nothing here: leave them out (speed)
+    result = warehouse.run_dbt(
+        ["build", "--exclude", "path:models/analysis", "--exclude-resource-type", "unit_test"],
+        studies_dir=studies,
+        db_path=db,
+        target_path=target,
+    )
     assert result.run_results is not None, result.stdout[-3000:]
     quality_dir = root / "quality"
     out = io.StringIO()
@@ -398,3 +404,48 @@ def test_every_rejected_model_is_covered_by_the_quarantine_check(suite: Suite):
     )
     covered = {node.split(".")[-1] for node in test["depends_on"]["nodes"]}
     assert rejected and rejected <= covered
+
+
+def test_dbt_results_are_read_with_dbt_verdict_and_failing_rows():
+    """Unit test of the dbt side on hand-made artifacts: status and count are dbt's, severity
+    comes from the manifest, failing rows from re-running the compiled SQL."""
+    con = duckdb.connect()
+    quality_sql = (
+        "select 'r' as rule, 's1' as study_id, 'sample' as subject_type, 'x1' as subject_id, "
+        "'[r] study s1, sample x1: wrong' as message"
+    )
+    run_results = {
+        "results": [
+            {"unique_id": "test.p.r.1", "status": "warn", "failures": 1, "compiled_code": quality_sql},
+            {"unique_id": "test.p.other.2", "status": "fail", "failures": 2,
+             "compiled_code": "select * from (values ('s2', 'P1'), ('s2', 'P2')) t(study_id, patient_id)",
+             "message": "Got 2 results, configured to fail if != 0"},
+            {"unique_id": "test.p.ok.3", "status": "pass", "failures": 0, "compiled_code": "select 1"},
+            {"unique_id": "test.p.later.4", "status": "skipped", "failures": None},
+            {"unique_id": "model.p.m", "status": "success"},
+        ]
+    }  # fmt: skip
+    manifest = {
+        "nodes": {
+            "test.p.r.1": {"name": "r", "config": {"severity": "WARN"}, "tags": ["quality"]},
+            "test.p.other.2": {"name": "other", "config": {"severity": "ERROR"}, "tags": []},
+            "test.p.ok.3": {"name": "ok", "config": {"severity": "ERROR"}, "tags": []},
+            "test.p.later.4": {"name": "later", "config": {"severity": "error"}, "tags": []},
+        }
+    }
+    checks, failures = quality.dbt_check_results(run_results, manifest, con)
+    by_name = {c.check: c for c in checks}
+    assert set(by_name) == {"r", "other", "ok", "later"}
+    r, other = by_name["r"], by_name["other"]
+    assert (r.severity, r.status, r.n_failing, r.is_blocking) == ("warn", "fail", 1, False)
+    assert r.example_ids == ("s1:x1",) and r.message == "[r] study s1, sample x1: wrong"
+    assert (other.severity, other.status, other.n_failing, other.is_blocking) == (
+        "error",
+        "fail",
+        2,
+        True,
+    )
+    assert other.example_ids == ("s2:P1", "s2:P2") and not other.is_quality_suite
+    assert by_name["ok"].status == "pass" and by_name["ok"].n_failing == 0
+    assert by_name["later"].status == "skipped" and by_name["later"].n_failing is None
+    assert [f.subject_id for f in failures] == ["x1", "P1", "P2"]

@@ -40,6 +40,7 @@ __all__ = [
     "QualityReport",
     "default_quality_dir",
     "dbt_check_results",
+    "read_dbt_artifacts",
     "run_gx_suite",
     "validate",
     "write_report_files",
