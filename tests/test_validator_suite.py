@@ -129,31 +129,10 @@ _CNA_LONG_DUPLICATES = (
     "base_cbioportal__copy_number_alterations: the long format has no duplicate check, so two "
     "rows for the same sample and gene (same Hugo_Symbol or same Entrez_Gene_Id) are both kept"
 )
-OPEN_BUGS: dict[str, str] = {
-    "single_files/cna_discrete_long/data_cna_long_duplicated_gene.txt": _CNA_LONG_DUPLICATES
-    + " (ACAP3/116983 for TCGA-A1-A0SB-01 with values 0 and -1: the -1 is staged)",
-    "single_files/cna_discrete_long/data_cna_long_duplicated_entrez.txt": _CNA_LONG_DUPLICATES,
-    "single_files/cna_discrete_long/data_cna_long_one_hugo_same_gene.txt": _CNA_LONG_DUPLICATES
-    + " (ACAP3 116983 and '' 116983 for each sample)",
-    "single_files/structural_variants/data_structural_variants_duplicate_entry.txt": (
-        "base_cbioportal__structural_variants: identical SV rows are not quarantined as "
-        "duplicates (mutations are), so the EML4-ALK fusion of TCGA-A2-A04P-01 is staged twice"
-    ),
-    "single_files/case_lists/case_lists_duplicated": (
-        "base_cbioportal__case_lists: two case-list files with the same stable_id "
-        "(brca_tcga_pub_all) are both staged; the list's membership is silently the union"
-    ),
-}
+OPEN_BUGS: dict[str, str] = {}
 
 # Bugs seen in the survey that do not change a verdict (strict xfail until fixed).
-OTHER_BUGS: dict[str, str] = {
-    "unknown_variant_classification": (
-        "base_cbioportal__mutations reads Variant_Classification through cbio_field(), which "
-        "maps every seed missing_value_tokens spelling to NULL; 'UNKNOWN' is one, so the "
-        "cBioPortal class 'Unknown' (listed in seed variant_classifications) is quarantined as "
-        "'empty Variant_Classification' (4 rows of data_mutations_test_variant_types.maf)"
-    ),
-}
+OTHER_BUGS: dict[str, str] = {}
 
 # Cases whose files must appear in the fatal-build message: (case path, file, column).
 FATAL_CASES = (
@@ -313,7 +292,6 @@ def test_unreadable_file_is_a_recorded_load_problem(suite: SuiteRun, path: str) 
     assert outcome_of(suite, path).how != "build error"
 
 
-@pytest.mark.xfail(strict=True, reason=OTHER_BUGS["unknown_variant_classification"])
 def test_variant_classification_unknown_is_not_read_as_missing(suite: SuiteRun) -> None:
     path = "single_files/mutations/data_mutations_test_variant_types.maf"
     header, rows = read_table_rows(SUITE_DIR / path)

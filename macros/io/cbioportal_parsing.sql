@@ -2,7 +2,9 @@
     Column lookup is by header name, case-insensitive, so column order never matters. -#}
 
 {#- Data rows of a raw *_lines relation with `fields` (the split line) and `header_names`
-    (the file's header, trimmed and lower-cased). -#}
+    (the file's header, trimmed and lower-cased), `header_length`, and the position of each
+    column of cbio_indexed_columns() as `cbio_pos__<name>`: looked up once per file from its
+    header, not once per row and field (cbio_raw_field uses them). -#}
 {% macro cbio_data_rows(lines_relation) -%}
     select
         data_lines.study_id,
@@ -10,18 +12,66 @@
         data_lines.source_line,
         data_lines.line,
         {{ split_tabs('data_lines.line') }} as fields,
-        headers.header_names
+        headers.header_names,
+        headers.header_length
+        {%- for name in cbio_indexed_columns() %},
+        headers.{{ cbio_position_column(name) }}
+        {%- endfor %}
     from {{ lines_relation }} as data_lines
-    inner join (
-        select
-            source_file,
-            {{ lower_trim_list(split_tabs('line')) }} as header_names
-        from {{ lines_relation }}
-        where line_kind = 'header'
-    ) as headers
+    inner join ({{ cbio_header_positions(lines_relation) }}) as headers
         on data_lines.source_file = headers.source_file
     where data_lines.line_kind = 'data'
 {%- endmacro %}
+
+{#- One row per file of a raw *_lines relation: `header_names`, `header_length` and
+    `cbio_pos__<name>` (1-based position of each cbio_indexed_columns() name, NULL if absent),
+    keyed by `source_file`. -#}
+{% macro cbio_header_positions(lines_relation) -%}
+    select
+        source_file,
+        header_names,
+        {{ list_length('header_names') }} as header_length
+        {%- for name in cbio_indexed_columns() %},
+        {{ list_index_of('header_names', "'" ~ name ~ "'") }} as {{ cbio_position_column(name) }}
+        {%- endfor %}
+    from (
+        select source_file, {{ lower_trim_list(split_tabs('line')) }} as header_names
+        from {{ lines_relation }}
+        where line_kind = 'header'
+    ) as header_lines
+{%- endmacro %}
+
+{#- Column names (lower case) whose positions cbio_data_rows and cbio_matrix_cells look up once
+    per file. Any other name still works through cbio_raw_field, by a search of the header on
+    every row (slower). -#}
+{% macro cbio_indexed_columns() -%}
+    {{ return([
+        'tumor_sample_barcode', 'hugo_symbol', 'entrez_gene_id', 'variant_classification',
+        'variant_type', 'ncbi_build', 'chromosome', 'start_position', 'end_position',
+        'reference_allele', 'tumor_seq_allele1', 'tumor_seq_allele2', 'hgvsp_short',
+        'protein_change', 'amino_acid_change', 'protein_position', 'mutation_status',
+        't_ref_count', 't_alt_count',
+        'sample_id', 'patient_id', 'cancer_type', 'cancer_type_detailed', 'oncotree_code',
+        'sample_type', 'sex', 'age', 'age_at_diagnosis', 'age_at_seq_report', 'stage',
+        'ajcc_pathologic_tumor_stage', 'path_stage', 'clinical_stage', 'stage_at_diagnosis',
+        'tobacco_smoking_history_indicator', 'smoking_history', 'smoking_status', 'smoking',
+        'smoker', 'os_status', 'os_months',
+        'site1_hugo_symbol', 'site1_entrez_gene_id', 'site2_hugo_symbol', 'site2_entrez_gene_id',
+        'site1_chromosome', 'site1_position', 'site2_chromosome', 'site2_position', 'sv_status',
+        'class', 'event_info', 'value', 'cytoband', 'composite.element.ref'
+    ]) }}
+{%- endmacro %}
+
+{% macro cbio_position_column(column_name) -%}
+    cbio_pos__{{ column_name | lower | replace('.', '_') | replace(' ', '_') | replace('-', '_') }}
+{%- endmacro %}
+
+{#- 1-based position of a value in a list/array, NULL when absent. -#}
+{% macro list_index_of(list_expression, value_expression) -%}
+    {{ return(adapter.dispatch('list_index_of', 'her2lung')(list_expression, value_expression)) }}
+{%- endmacro %}
+{% macro default__list_index_of(list_expression, value_expression) -%}list_position({{ list_expression }}, {{ value_expression }}){%- endmacro %}
+{% macro spark__list_index_of(list_expression, value_expression) -%}nullif(array_position({{ list_expression }}, {{ value_expression }}), 0){%- endmacro %}
 
 {% macro split_tabs(expression) -%}
     {{ return(adapter.dispatch('split_tabs', 'her2lung')(expression)) }}
@@ -32,7 +82,7 @@
 {% macro lower_trim_list(expression) -%}
     {{ return(adapter.dispatch('lower_trim_list', 'her2lung')(expression)) }}
 {%- endmacro %}
-{% macro default__lower_trim_list(expression) -%}list_transform({{ expression }}, x -> lower(trim(x))){%- endmacro %}
+{% macro default__lower_trim_list(expression) -%}list_transform({{ expression }}, lambda x: lower(trim(x))){%- endmacro %}
 {% macro spark__lower_trim_list(expression) -%}transform({{ expression }}, x -> lower(trim(x))){%- endmacro %}
 
 {#- Number of elements of a list/array. -#}
@@ -47,10 +97,18 @@
     {{ return(adapter.dispatch('cbio_raw_field', 'her2lung')(column_name)) }}
 {%- endmacro %}
 {% macro default__cbio_raw_field(column_name) -%}
+    {%- if column_name | lower in cbio_indexed_columns() -%}
+    trim(fields[{{ cbio_position_column(column_name) }}])
+    {%- else -%}
     trim(fields[list_position(header_names, '{{ column_name | lower }}')])
+    {%- endif -%}
 {%- endmacro %}
 {% macro spark__cbio_raw_field(column_name) -%}
+    {%- if column_name | lower in cbio_indexed_columns() -%}
+    trim(try_element_at(fields, {{ cbio_position_column(column_name) }}))
+    {%- else -%}
     trim(try_element_at(fields, nullif(array_position(header_names, '{{ column_name | lower }}'), 0)))
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The value of a named column with every missing-value spelling (seed
@@ -87,11 +145,13 @@
 {% macro to_double(expression) -%}try_cast({{ expression }} as double){%- endmacro %}
 {% macro to_bigint(expression) -%}try_cast({{ expression }} as bigint){%- endmacro %}
 
-{#- Field-count check shared by all tabular files. -#}
+{#- Field-count check shared by all tabular files (the first reject reason of every data row).
+    A line holding a NUL byte is rejected too: no valid value contains one. -#}
 {% macro field_count_problem() -%}
-    case when {{ list_length('fields') }} <> {{ list_length('header_names') }}
+    case when {{ list_length('fields') }} <> header_length
         then 'row has ' || cast({{ list_length('fields') }} as {{ dbt.type_string() }})
-            || ' fields, header has ' || cast({{ list_length('header_names') }} as {{ dbt.type_string() }})
+            || ' fields, header has ' || cast(header_length as {{ dbt.type_string() }})
+        when {{ dbt.position('chr(0)', 'line') }} > 0 then 'line contains a NUL byte'
     end
 {%- endmacro %}
 
@@ -99,37 +159,54 @@
     non-identifier column, with the column's header name as `column_header` and the cell text
     as `value_raw`. `id_columns` are the identifier columns (lower case) left out of the cells;
     each is also returned as a column of its own. Rows whose field count differs from the
-    header are returned once with `column_position` NULL, so they can be rejected whole. -#}
-{% macro cbio_matrix_cells(lines_relation, id_columns) -%}
-    {{ return(adapter.dispatch('cbio_matrix_cells', 'her2lung')(lines_relation, id_columns)) }}
+    header are returned once with `column_position` NULL, so they can be rejected whole.
+    With `with_line=false` the raw `line` is left out: a wide line can be megabytes, and
+    carrying it on each of its cells multiplies that by the number of samples; callers join it
+    back by (source_file, source_line) on the few rows that need it. -#}
+{% macro cbio_matrix_cells(lines_relation, id_columns, with_line=true) -%}
+    {{ return(adapter.dispatch('cbio_matrix_cells', 'her2lung')(lines_relation, id_columns, with_line)) }}
 {%- endmacro %}
 
-{% macro default__cbio_matrix_cells(lines_relation, id_columns) -%}
-    with parsed as (
+{% macro default__cbio_matrix_cells(lines_relation, id_columns, with_line=true) -%}
+    {%- set id_list -%}({% for c in id_columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %}){%- endset -%}
+    with headers as (
+        select
+            source_file,
+            header_length,
+            list_transform({{ split_tabs('header_line') }}, lambda x: trim(x)) as header_fields,
+            -- the positions of the cells: every column but the identifier columns (once per file)
+            list_filter(range(1, header_length + 1), lambda i: header_names[i] not in {{ id_list }}) as cell_positions
+            {%- for column in id_columns %},
+            {{ cbio_position_column(column) }}
+            {%- endfor %}
+        from (
+            select header_positions.*, header_lines.line as header_line
+            from ({{ cbio_header_positions(lines_relation) }}) as header_positions
+            inner join {{ lines_relation }} as header_lines
+                on header_positions.source_file = header_lines.source_file
+                and header_lines.line_kind = 'header'
+        ) as header_rows
+    ),
+
+    parsed as (
         select
             data_lines.study_id,
             data_lines.source_file,
             data_lines.source_line,
             data_lines.line,
-            string_split(data_lines.line, chr(9)) as fields,
-            headers.header_fields,
-            headers.header_names
+            {{ split_tabs('data_lines.line') }} as fields,
+            headers.*  exclude (source_file)
         from {{ lines_relation }} as data_lines
-        inner join (
-            select
-                source_file,
-                list_transform(string_split(line, chr(9)), x -> trim(x)) as header_fields,
-                list_transform(string_split(line, chr(9)), x -> lower(trim(x))) as header_names
-            from {{ lines_relation }}
-            where line_kind = 'header'
-        ) as headers
+        inner join headers
             on data_lines.source_file = headers.source_file
         where data_lines.line_kind = 'data'
     ),
 
     identified as (
         select
-            parsed.*,
+            study_id, source_file, source_line,
+            {%- if with_line %} line,{% endif %}
+            fields, header_fields, cell_positions,
             {%- for column in id_columns %}
             {{ cbio_raw_field(column) }} as {{ column | replace('.', '_') }},
             {%- endfor %}
@@ -139,7 +216,8 @@
 
     whole_line_problems as (
         select
-            study_id, source_file, source_line, line,
+            study_id, source_file, source_line,
+            {%- if with_line %} line,{% endif %}
             {%- for column in id_columns %} {{ column | replace('.', '_') }},{%- endfor %}
             cast(null as bigint) as column_position,
             cast(null as varchar) as column_header,
@@ -151,18 +229,18 @@
 
     cells as (
         select
-            study_id, source_file, source_line, line,
+            study_id, source_file, source_line,
+            {%- if with_line %} line,{% endif %}
             {%- for column in id_columns %} {{ column | replace('.', '_') }},{%- endfor %}
             column_position,
             header_fields[column_position] as column_header,
             trim(fields[column_position]) as value_raw,
             cast(null as varchar) as field_count_problem
         from (
-            select identified.*, unnest(range(1, len(header_fields) + 1)) as column_position
+            select identified.*, unnest(cell_positions) as column_position
             from identified
             where field_count_problem is null
         ) as positions
-        where header_names[column_position] not in ({% for c in id_columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %})
     )
 
     select * from whole_line_problems

@@ -1,6 +1,6 @@
 {#- Lines of small text files (meta files, case lists, gene panels), one row per line:
-    file_path, source_line (1-based), line (CR and UTF-8 BOM stripped). Every line is kept,
-    blank ones included, so source_line is the true line number. -#}
+    file_path, source_line (1-based), line (UTF-8 BOM stripped). Lines end at LF, CRLF or a
+    bare CR. Every line is kept, blank ones included, so source_line is the true line number. -#}
 {% macro read_text_lines(paths) -%}
     {{ return(adapter.dispatch('read_text_lines', 'her2lung')(paths)) }}
 {%- endmacro %}
@@ -20,8 +20,8 @@
     from read_text([{% for p in paths %}{{ sql_string(p) }}{{ ", " if not loop.last }}{% endfor %}]) as files,
         lateral (
             select
-                unnest(string_split(files.content, chr(10))) as line,
-                unnest(range(1, len(string_split(files.content, chr(10))) + 1)) as source_line
+                unnest(regexp_split_to_array(files.content, '\r\n|\r|\n')) as line,
+                unnest(range(1, len(regexp_split_to_array(files.content, '\r\n|\r|\n')) + 1)) as source_line
         ) as lines
     {%- endif -%}
 {%- endmacro %}

@@ -11,15 +11,16 @@
             ~ " and is_present and study_id is not null order by source_file") -%}
         {%- set files = result.rows -%}
     {%- endif -%}
+    {%- set compression = her2lung__inspect_files(files | map(attribute=1) | list) -%}
 with file_lines as (
-    {%- for file in files %}
+    {%- for file in files if file[1] in compression %}
     select
         {{ sql_string(file[0]) }} as study_id,
         {{ sql_string(file[1]) }} as source_file,
         source_line,
         line,
         overflow
-    from ({{ read_data_lines(studies_dir() ~ '/' ~ file[1]) }}) as lines_{{ loop.index }}
+    from ({{ read_data_lines(studies_dir() ~ '/' ~ file[1], compression[file[1]]) }}) as lines_{{ loop.index }}
     {{ "union all" if not loop.last }}
     {%- else %}
     select
@@ -68,4 +69,50 @@ select * from final
 {#- True when a line holds nothing but whitespace (spaces, tabs). -#}
 {% macro is_blank_line(column) -%}
     ({{ regexp_full_match(column, '[ \\t]*') }})
+{%- endmacro %}
+
+{#- The data files (paths relative to the studies folder) that are safe to read, each with the
+    compression to read it with ('auto', or 'gzip' for gzip content under any name). A file
+    DuckDB's reader would misread or reject (plugin function her2lung_inspect_file: bytes that
+    are not UTF-8, bare CR line endings, the separator sentinel, a line longer than var
+    max_line_bytes, zip/bzip2/xz/zstd) stops the build
+    naming study folder, file and line; with var on_fatal_problem 'warn' it is left out and
+    logged (the load problems then record it as a file without a header line). -#}
+{% macro her2lung__inspect_files(source_files) -%}
+    {{ return(adapter.dispatch('her2lung__inspect_files', 'her2lung')(source_files)) }}
+{%- endmacro %}
+
+{% macro default__her2lung__inspect_files(source_files) -%}
+    {%- set out = {} -%}
+    {%- for f in source_files -%}{%- do out.update({f: 'auto'}) -%}{%- endfor -%}
+    {{ return(out) }}
+{%- endmacro %}
+
+{% macro duckdb__her2lung__inspect_files(source_files) -%}
+    {%- set out = {} -%}
+    {%- if source_files | length == 0 -%}{{ return(out) }}{%- endif -%}
+    {%- set root = studies_dir() -%}
+    {%- set values = [] -%}
+    {%- for f in source_files -%}{%- do values.append("(" ~ sql_string(f) ~ ")") -%}{%- endfor -%}
+    {%- set result = run_query("select source_file, her2lung_inspect_file(" ~ sql_string(root ~ '/')
+        ~ " || source_file, " ~ var('max_line_bytes') | int ~ ") from (values " ~ values | join(", ") ~ ") as f (source_file)") -%}
+    {%- set problems = [] -%}
+    {%- for row in result.rows -%}
+        {%- if row[1].startswith('problem: ') -%}
+            {%- do problems.append("study folder '" ~ row[0].split('/')[0] ~ "', file '" ~ row[0] ~ "': "
+                ~ row[1][9:] ~ "; refused, not read") -%}
+        {%- else -%}
+            {%- do out.update({row[0]: 'gzip' if row[1] == 'gzip' else 'auto'}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if problems | length > 0 -%}
+        {%- if var('on_fatal_problem', 'error') == 'error' -%}
+            {{ exceptions.raise_compiler_error(
+                "her2lung: cannot load the studies in '" ~ root ~ "':\n  - " ~ problems | join("\n  - ")) }}
+        {%- endif -%}
+        {%- for message in problems -%}
+            {{ log("her2lung: WARNING: " ~ message, info=True) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(out) }}
 {%- endmacro %}

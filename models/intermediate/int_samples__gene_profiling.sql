@@ -93,55 +93,98 @@ cna_genes as (
     from {{ ref('stg_cbioportal__cna_genes') }}
 ),
 
-grid as (
-    select samples.study_id, samples.sample_id, genes.gene, alteration_types.alteration_type
+-- Case-list and data-file evidence depends on (study, sample, type), not on the gene: it is
+-- decided once per sample with joins, then spread over the genes (no per-cell subqueries).
+study_roles as (
+    select
+        study_id,
+        bool_or(case_list_role = 'sequenced') as has_sequenced_list,
+        bool_or(case_list_role = 'cna') as has_cna_list,
+        bool_or(case_list_role = 'structural_variants') as has_sv_list
+    from study_case_list_roles
+    group by study_id
+),
+
+sample_lists as (
+    select
+        study_id,
+        sample_id,
+        bool_or(case_list_role = 'sequenced') as in_sequenced_list,
+        bool_or(case_list_role = 'cna') as in_cna_list,
+        bool_or(case_list_role = 'structural_variants') as in_sv_list
+    from case_lists
+    group by study_id, sample_id
+),
+
+sample_evidence as (
+    select
+        samples.study_id,
+        samples.sample_id,
+        coalesce(study_roles.has_sequenced_list, false) as has_sequenced_list,
+        coalesce(study_roles.has_cna_list, false) as has_cna_list,
+        coalesce(study_roles.has_sv_list, false) as has_sv_list,
+        coalesce(sample_lists.in_sequenced_list, false) as in_sequenced_list,
+        coalesce(sample_lists.in_cna_list, false) as in_cna_list,
+        coalesce(sample_lists.in_sv_list, false) as in_sv_list,
+        mutation_samples.sample_id is not null as in_mutation_file,
+        cna_samples.sample_id is not null as in_cna_file
     from samples
-    cross join genes
+    left join study_roles
+        on samples.study_id = study_roles.study_id
+    left join sample_lists
+        on samples.study_id = sample_lists.study_id
+        and samples.sample_id = sample_lists.sample_id
+    left join mutation_samples
+        on samples.study_id = mutation_samples.study_id
+        and samples.sample_id = mutation_samples.sample_id
+    left join cna_samples
+        on samples.study_id = cna_samples.study_id
+        and samples.sample_id = cna_samples.sample_id
+),
+
+case_list_by_type as (
+    select
+        study_id,
+        sample_id,
+        alteration_types.alteration_type,
+        case alteration_types.alteration_type
+            when 'mutation' then
+                case when has_sequenced_list then in_sequenced_list else in_mutation_file end
+            when 'copy_number' then
+                case when has_cna_list then in_cna_list else in_cna_file end
+            else
+                case
+                    when has_sv_list then in_sv_list
+                    when has_sequenced_list then in_sequenced_list
+                    else in_mutation_file
+                end
+        end as is_in_case_list,
+        case alteration_types.alteration_type
+            when 'mutation' then
+                case when has_sequenced_list then 'case_list:sequenced' else 'data_file:mutations' end
+            when 'copy_number' then
+                case when has_cna_list then 'case_list:cna' else 'data_file:cna' end
+            else
+                case
+                    when has_sv_list then 'case_list:structural_variants'
+                    when has_sequenced_list then 'case_list:sequenced'
+                    else 'data_file:mutations'
+                end
+        end as case_list_source
+    from sample_evidence
     cross join alteration_types
 ),
 
 case_list_decision as (
     select
-        grid.study_id,
-        grid.sample_id,
-        grid.gene,
-        grid.alteration_type,
-        case grid.alteration_type
-            when 'mutation' then
-                case
-                    when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'sequenced')
-                        then exists (select 1 from case_lists c where c.study_id = grid.study_id and c.sample_id = grid.sample_id and c.case_list_role = 'sequenced')
-                    else exists (select 1 from mutation_samples m where m.study_id = grid.study_id and m.sample_id = grid.sample_id)
-                end
-            when 'copy_number' then
-                case
-                    when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'cna')
-                        then exists (select 1 from case_lists c where c.study_id = grid.study_id and c.sample_id = grid.sample_id and c.case_list_role = 'cna')
-                    else exists (select 1 from cna_samples s where s.study_id = grid.study_id and s.sample_id = grid.sample_id)
-                end
-            else
-                case
-                    when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'structural_variants')
-                        then exists (select 1 from case_lists c where c.study_id = grid.study_id and c.sample_id = grid.sample_id and c.case_list_role = 'structural_variants')
-                    when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'sequenced')
-                        then exists (select 1 from case_lists c where c.study_id = grid.study_id and c.sample_id = grid.sample_id and c.case_list_role = 'sequenced')
-                    else exists (select 1 from mutation_samples m where m.study_id = grid.study_id and m.sample_id = grid.sample_id)
-                end
-        end as is_in_case_list,
-        case grid.alteration_type
-            when 'mutation' then
-                case when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'sequenced')
-                    then 'case_list:sequenced' else 'data_file:mutations' end
-            when 'copy_number' then
-                case when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'cna')
-                    then 'case_list:cna' else 'data_file:cna' end
-            else
-                case when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'structural_variants')
-                    then 'case_list:structural_variants'
-                    when exists (select 1 from study_case_list_roles r where r.study_id = grid.study_id and r.case_list_role = 'sequenced')
-                    then 'case_list:sequenced' else 'data_file:mutations' end
-        end as case_list_source
-    from grid
+        case_list_by_type.study_id,
+        case_list_by_type.sample_id,
+        genes.gene,
+        case_list_by_type.alteration_type,
+        case_list_by_type.is_in_case_list,
+        case_list_by_type.case_list_source
+    from case_list_by_type
+    cross join genes
 ),
 
 decided as (
@@ -154,11 +197,7 @@ decided as (
         case
             when panel_assignments.sample_id is not null then
                 panel_assignments.gene_panel_id is not null
-                and exists (
-                    select 1 from panel_genes
-                    where panel_genes.gene_panel_id = panel_assignments.gene_panel_id
-                        and panel_genes.gene = case_list_decision.gene
-                )
+                and panel_genes.gene is not null
             else case_list_decision.is_in_case_list
         end as is_selected,
         case
@@ -173,6 +212,9 @@ decided as (
         on case_list_decision.study_id = panel_assignments.study_id
         and case_list_decision.sample_id = panel_assignments.sample_id
         and case_list_decision.alteration_type = panel_assignments.alteration_type
+    left join panel_genes
+        on panel_assignments.gene_panel_id = panel_genes.gene_panel_id
+        and case_list_decision.gene = panel_genes.gene
 ),
 
 final as (
@@ -186,7 +228,7 @@ final as (
             and case decided.alteration_type
                 when 'mutation' then study_data.has_mutation_file
                 when 'copy_number' then study_data.has_cna_file
-                    and exists (select 1 from cna_genes where cna_genes.study_id = decided.study_id and cna_genes.gene = decided.gene)
+                    and cna_genes.gene is not null
                 else study_data.has_sv_file
                     or decided.study_id in (select study_id from legacy_fusion_studies)
             end,
@@ -198,6 +240,9 @@ final as (
     from decided
     left join study_data
         on decided.study_id = study_data.study_id
+    left join cna_genes
+        on decided.study_id = cna_genes.study_id
+        and decided.gene = cna_genes.gene
 )
 
 select * from final

@@ -13,26 +13,150 @@ registers these SQL functions on the connection (and so on every dbt cursor):
 
 ``her2lung_publish(build_id)``
     Atomically replace the published file with the (checkpointed) candidate the connection
-    has open; returns a one-line message, starting ``NOT PUBLISHED:`` on failure. See :func:`her2lung.publish.publish_file`.
+    has open; returns a one-line message, starting ``NOT PUBLISHED:`` on failure.
+    See :func:`her2lung.publish.publish_file`.
 ``her2lung_published_path()``
     The published file's absolute path.
 ``her2lung_real_path(path)``
     ``os.path.realpath``: where a path really points after following every symlink. The file
     listing macro uses it to refuse files that resolve outside their study folder.
+``her2lung_inspect_file(path, max_line_bytes)``
+    :func:`inspect_data_file`: ``'text'``, ``'gzip'`` or ``'problem: ...'`` for a data file,
+    checked before DuckDB's CSV reader sees it (macro union_data_lines).
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import gzip
 import os
 from typing import Any
 
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
-from duckdb.sqltypes import VARCHAR
+from duckdb.sqltypes import BIGINT, VARCHAR
 
 from her2lung import publish
+
+# The reader's reserved field separator (macro read_data_lines): a line holding it would be
+# split by the reader, so a file containing it is refused.
+READER_SENTINEL = b"\x1f\x1e\x1d\x1c"
+_CHUNK = 8 * 1024 * 1024
+_MAGIC = {
+    b"PK\x03\x04": "zip",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x28\xb5\x2f\xfd": "zstd",
+}
+
+
+def inspect_data_file(path: str, max_line_bytes: int | None = None) -> str:
+    """What DuckDB's line reader cannot be trusted with, found in one streaming pass.
+
+    Returns ``'text'`` or ``'gzip'`` (gzip content, whatever the file name; read with
+    ``compression='gzip'``), or ``'problem: <why, with the line number>'`` for a file that
+    must not be read: bytes that are not UTF-8, a bare CR line ending (classic Mac; DuckDB's
+    reader would drop the character after it), the reader's reserved separator, a line longer
+    than ``max_line_bytes`` (the reader's limit), or another compression format.
+    """
+    try:
+        with open(path, "rb") as raw:
+            head = raw.read(6)
+    except OSError as exc:
+        return f"problem: cannot open the file: {exc.strerror}"
+    for magic, name in _MAGIC.items():
+        if head.startswith(magic):
+            return f"problem: the file is {name}-compressed; only gzip (or plain text) is read"
+    kind = "gzip" if head.startswith(b"\x1f\x8b") else "text"
+    opener = gzip.open if kind == "gzip" else open
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    limit = None if not max_line_bytes else max(int(max_line_bytes) - 2, 1)
+    line = 1  # line number at the start of `body`
+    run = 0  # bytes of the line still open at the end of the previous body
+    carry = b""
+    try:
+        with opener(path, "rb") as stream:
+            while True:
+                chunk = stream.read(_CHUNK)
+                data = carry + chunk
+                final = not chunk
+                # keep a tail back so that the sentinel or a CR LF pair split across two
+                # chunks is seen whole next time
+                keep = 0 if final else len(READER_SENTINEL) - 1
+                body, carry = data[: len(data) - keep], data[len(data) - keep :]
+                if not final and body.endswith(b"\r"):
+                    body, carry = body[:-1], b"\r" + carry
+                problem = _inspect_chunk(body, line, decoder, final)
+                if problem:
+                    return f"problem: {problem}"
+                if limit is not None:
+                    at, run = _long_line(body, run, limit)
+                    if at is not None:
+                        where = line + body.count(b"\n", 0, at)
+                        return (
+                            f"problem: line {where} is longer than max_line_bytes "
+                            f"({max_line_bytes} bytes); raise the dbt var max_line_bytes"
+                        )
+                line += body.count(b"\n")
+                if final:
+                    return kind
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        return f"problem: the gzip stream is damaged or truncated ({exc})"
+
+
+def _inspect_chunk(body: bytes, line: int, decoder, final: bool) -> str | None:
+    if b"\r" in body and b"\r" in body.replace(b"\r\n", b""):
+        at = _bare_cr_offset(body)
+        where = line + body.count(b"\n", 0, at)
+        return (
+            f"line {where} ends with a bare CR (classic Mac line ending); "
+            "save the file with LF or CRLF line endings"
+        )
+    at = body.find(READER_SENTINEL)
+    if at >= 0:
+        where = line + body.count(b"\n", 0, at)
+        return f"line {where} contains the reader's reserved control bytes 1F 1E 1D 1C"
+    try:
+        decoder.decode(body, final)
+    except UnicodeDecodeError as exc:
+        where = line + body.count(b"\n", 0, max(exc.start, 0))
+        bad = body[exc.start : exc.start + 1].hex().upper() if exc.start < len(body) else "?"
+        return f"line {where} is not valid UTF-8 (byte {bad}); save the file as UTF-8"
+    return None
+
+
+def _long_line(body: bytes, run: int, limit: int) -> tuple[int | None, int]:
+    """(offset in body of a line longer than limit, or None; bytes of the line left open).
+
+    Jumps window by window (rfind over `limit` bytes) rather than line by line, so a file of
+    short lines costs one memchr pass."""
+    first = body.find(b"\n")
+    if first < 0:
+        run += len(body)
+        return (0 if run > limit else None), run
+    if run + first > limit:
+        return 0, run
+    pos, last = first + 1, body.rfind(b"\n")
+    while last - pos > limit:
+        newline = body.rfind(b"\n", pos, pos + limit + 1)
+        if newline < 0:
+            return pos, 0
+        pos = newline + 1
+    run = len(body) - (last + 1)
+    return (last + 1 if run > limit else None), run
+
+
+def _bare_cr_offset(body: bytes) -> int | None:
+    start = 0
+    while True:
+        at = body.find(b"\r", start)
+        if at < 0:
+            return None
+        if body[at + 1 : at + 2] != b"\n":
+            return at
+        start = at + 2
 
 
 class Plugin(BasePlugin):
@@ -69,6 +193,7 @@ class Plugin(BasePlugin):
             ("her2lung_publish", her2lung_publish, [VARCHAR], VARCHAR),
             ("her2lung_published_path", lambda: published, [], VARCHAR),
             ("her2lung_real_path", lambda path: os.path.realpath(path), [VARCHAR], VARCHAR),
+            ("her2lung_inspect_file", inspect_data_file, [VARCHAR, BIGINT], VARCHAR),
         ]
         for name, function, parameters, returns in functions:
             # DuckDB caches the database instance per file within a process: a reconnect

@@ -10,6 +10,6 @@ select
     source_file,
     source_line,
     column_position
-from {{ ref('base_cbioportal__copy_number_alterations') }}
+from {{ ref('base_cbioportal__copy_number_cells') }}
 where reject_reason is null
     and cell_kind = 'call'

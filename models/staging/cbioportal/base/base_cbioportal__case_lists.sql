@@ -1,5 +1,8 @@
 {#- Samples named by each case list (case_lists/*.txt, case_list_ids: tab-separated).
-    Grain: (source_file, source_line, list_position). -#}
+    Grain: (source_file, source_line, list_position). A view: a case_list_ids line names every
+    sample of the list (megabytes at GENIE scale), so the raw line is joined back last, on the
+    rows that select it (the quarantine), never stored once per sample. -#}
+{{ config(materialized='view') }}
 with case_list_lines as (
     select * from {{ ref('raw_cbioportal__case_list_lines') }}
 ),
@@ -18,6 +21,7 @@ clinical_samples as (
 list_fields as (
     select
         source_file,
+        min(study_folder) as study_folder,
         max(case when meta_key = 'stable_id' then meta_value end) as case_list_id,
         max(case when meta_key = 'case_list_category' then meta_value end) as case_list_category,
         max(case when meta_key = 'case_list_name' then meta_value end) as case_list_name
@@ -25,12 +29,22 @@ list_fields as (
     group by source_file
 ),
 
+-- a case list id defined by two files: the first file (by name) is used, the other quarantined
+list_owners as (
+    select
+        study_folder,
+        case_list_id,
+        min(source_file) as owner_file
+    from list_fields
+    where case_list_id is not null
+    group by study_folder, case_list_id
+),
+
 ids as (
     select
         case_list_lines.study_folder,
         case_list_lines.source_file,
         case_list_lines.source_line,
-        case_list_lines.line,
         trim(unnest(string_split(case_list_lines.meta_value, chr(9)))) as sample_id,
         unnest(range(1, len(string_split(case_list_lines.meta_value, chr(9))) + 1)) as list_position
     from case_list_lines
@@ -57,9 +71,10 @@ final as (
         ids.source_file,
         ids.source_line,
         ids.list_position,
-        ids.line,
         case
             when list_fields.case_list_id is null then 'case list has no stable_id'
+            when list_owners.owner_file <> ids.source_file
+                then 'case list ''' || list_fields.case_list_id || ''' is also defined by ' || list_owners.owner_file
             when ids.sample_id = '' then 'empty sample id in case_list_ids'
             when clinical_samples.sample_id is null
                 then 'sample ''' || ids.sample_id || ''' is not in the clinical sample file'
@@ -68,10 +83,31 @@ final as (
         end as reject_reason
     from ids
     left join list_fields on ids.source_file = list_fields.source_file
+    left join list_owners
+        on list_fields.study_folder = list_owners.study_folder
+        and list_fields.case_list_id = list_owners.case_list_id
     left join studies on ids.study_folder = studies.study_folder
     left join clinical_samples
         on studies.study_id = clinical_samples.study_id
         and ids.sample_id = clinical_samples.sample_id
+),
+
+with_line as (
+    select
+        final.study_id,
+        final.case_list_id,
+        final.case_list_role,
+        final.case_list_category,
+        final.sample_id,
+        final.source_file,
+        final.source_line,
+        final.list_position,
+        case_list_lines.line,
+        final.reject_reason
+    from final
+    left join case_list_lines
+        on final.source_file = case_list_lines.source_file
+        and final.source_line = case_list_lines.source_line
 )
 
-select * from final
+select * from with_line

@@ -7,7 +7,7 @@
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with wide_cells as (
-    {{ cbio_matrix_cells(ref('raw_cbioportal__cna_discrete_lines'), ['hugo_symbol', 'entrez_gene_id', 'cytoband']) }}
+    {{ cbio_matrix_cells(ref('raw_cbioportal__cna_discrete_lines'), ['hugo_symbol', 'entrez_gene_id', 'cytoband'], with_line=false) }}
 ),
 
 long_rows as (
@@ -16,7 +16,7 @@ long_rows as (
 
 long_cells as (
     select
-        study_id, source_file, source_line, line,
+        study_id, source_file, source_line,
         {{ cbio_raw_field('Hugo_Symbol') }} as hugo_symbol,
         {{ cbio_raw_field('Entrez_Gene_Id') }} as entrez_gene_id,
         cast(null as varchar) as cytoband,
@@ -25,6 +25,44 @@ long_cells as (
         {{ cbio_raw_field('Value') }} as value_raw,
         {{ field_count_problem() }} as field_count_problem
     from long_rows
+),
+
+-- a gene may appear once per sample: a repeated wide gene row or long (sample, gene) pair is
+-- quarantined, naming the first occurrence (gene = Entrez id when given, else the symbol)
+wide_gene_rows as (
+    select
+        source_file,
+        source_line,
+        row_number() over (
+            partition by study_id, source_file, {{ cna_gene_key(cbio_raw_field('Entrez_Gene_Id'), cbio_raw_field('Hugo_Symbol')) }}
+            order by source_line
+        ) as occurrence,
+        first_value('line ' || cast(source_line as {{ dbt.type_string() }}) || ' of ' || source_file) over (
+            partition by study_id, source_file, {{ cna_gene_key(cbio_raw_field('Entrez_Gene_Id'), cbio_raw_field('Hugo_Symbol')) }}
+            order by source_line
+        ) as first_occurrence
+    from ({{ cbio_data_rows(ref('raw_cbioportal__cna_discrete_lines')) }}) as wide_rows
+),
+
+long_duplicates as (
+    select
+        source_file,
+        source_line,
+        row_number() over (
+            partition by study_id, column_header, {{ cna_gene_key('entrez_gene_id', 'hugo_symbol') }}
+            order by source_file, source_line
+        ) as occurrence,
+        first_value('line ' || cast(source_line as {{ dbt.type_string() }}) || ' of ' || source_file) over (
+            partition by study_id, column_header, {{ cna_gene_key('entrez_gene_id', 'hugo_symbol') }}
+            order by source_file, source_line
+        ) as first_occurrence
+    from long_cells
+),
+
+duplicates as (
+    select source_file, source_line, first_occurrence from wide_gene_rows where occurrence > 1
+    union all
+    select source_file, source_line, first_occurrence from long_duplicates where occurrence > 1
 ),
 
 all_cells as (
@@ -49,14 +87,17 @@ typed as (
         {{ to_double('all_cells.value_raw') }} as cna_value,
         all_cells.field_count_problem,
         clinical_samples.sample_id is not null as is_known_sample,
+        duplicates.first_occurrence as duplicate_of,
         all_cells.source_file,
         all_cells.source_line,
-        all_cells.column_position,
-        all_cells.line
+        all_cells.column_position
     from all_cells
     left join clinical_samples
         on all_cells.study_id = clinical_samples.study_id
         and all_cells.column_header = clinical_samples.sample_id
+    left join duplicates
+        on all_cells.source_file = duplicates.source_file
+        and all_cells.source_line = duplicates.source_line
 ),
 
 final as (
@@ -74,20 +115,50 @@ final as (
         source_file,
         source_line,
         column_position,
-        line,
         case
             when field_count_problem is not null then field_count_problem
             when hugo_symbol is null and entrez_gene_id is null
                 then 'empty gene (no Hugo_Symbol and no Entrez_Gene_Id)'
-            when entrez_gene_id_raw is not null and entrez_gene_id_raw not in ('', 'NA') and entrez_gene_id is null
+            when entrez_gene_id_raw is not null and entrez_gene_id_raw not in ('', 'NA', '0')
+                and (not {{ is_integer_text('entrez_gene_id_raw') }} or {{ to_bigint('entrez_gene_id_raw') }} <= 0)
                 then 'Entrez_Gene_Id ''' || entrez_gene_id_raw || ''' is not a positive integer'
             when sample_id is null or sample_id = '' then 'empty sample id'
             when not is_known_sample then 'sample ''' || sample_id || ''' is not in the clinical sample file'
+            when duplicate_of is not null
+                then 'duplicate gene for this sample (first at ' || duplicate_of || ')'
             when value_raw is not null and value_raw not in ('', 'NA')
                 and (cna_value is null or cna_value not in (-2, -1.5, -1, 0, 1, 2))
                 then 'CNA value ''' || value_raw || ''' is not one of -2, -1.5, -1, 0, 1, 2, NA'
         end as reject_reason
     from typed
+),
+
+-- the raw line is joined last, by line: a wide line holds every sample of a gene
+data_lines as (
+    select source_file, source_line, line from {{ ref('raw_cbioportal__cna_discrete_lines') }}
+    where line_kind = 'data'
+    union all
+    select source_file, source_line, line from {{ ref('raw_cbioportal__cna_discrete_long_lines') }}
+    where line_kind = 'data'
+),
+
+with_line as (
+    select
+        final.study_id,
+        final.sample_id,
+        final.hugo_symbol,
+        final.entrez_gene_id,
+        final.cna_value,
+        final.cell_kind,
+        final.source_file,
+        final.source_line,
+        final.column_position,
+        data_lines.line,
+        final.reject_reason
+    from final
+    left join data_lines
+        on final.source_file = data_lines.source_file
+        and final.source_line = data_lines.source_line
 )
 
-select * from final
+select * from with_line

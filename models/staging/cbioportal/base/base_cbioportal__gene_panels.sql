@@ -3,7 +3,7 @@
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with cells as (
-    {{ cbio_matrix_cells(ref('raw_cbioportal__gene_panel_matrix_lines'), ['sample_id']) }}
+    {{ cbio_matrix_cells(ref('raw_cbioportal__gene_panel_matrix_lines'), ['sample_id'], with_line=false) }}
 ),
 
 clinical_samples as (
@@ -21,8 +21,7 @@ typed as (
         cells.field_count_problem,
         cells.source_file,
         cells.source_line,
-        cells.column_position,
-        cells.line
+        cells.column_position
     from cells
 ),
 
@@ -41,7 +40,7 @@ final as (
         typed.source_file,
         typed.source_line,
         typed.column_position,
-        typed.line,
+        data_lines.line,
         case
             when typed.field_count_problem is not null then typed.field_count_problem
             when typed.matrix_sample_id is null or typed.matrix_sample_id = '' then 'empty SAMPLE_ID'
@@ -55,6 +54,10 @@ final as (
     left join clinical_samples
         on typed.study_id = clinical_samples.study_id
         and typed.matrix_sample_id = clinical_samples.sample_id
+    -- the raw line by line, not carried through the cells
+    left join {{ ref('raw_cbioportal__gene_panel_matrix_lines') }} as data_lines
+        on typed.source_file = data_lines.source_file
+        and typed.source_line = data_lines.source_line
 )
 
 select * from final

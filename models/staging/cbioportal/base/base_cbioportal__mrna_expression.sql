@@ -4,7 +4,7 @@
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with cells as (
-    {{ cbio_matrix_cells(ref('raw_cbioportal__mrna_zscores_lines'), ['hugo_symbol', 'entrez_gene_id']) }}
+    {{ cbio_matrix_cells(ref('raw_cbioportal__mrna_zscores_lines'), ['hugo_symbol', 'entrez_gene_id'], with_line=false) }}
 ),
 
 data_files as (
@@ -28,7 +28,7 @@ final as (
         cells.source_file,
         cells.source_line,
         cells.column_position,
-        cells.line,
+        data_lines.line,
         case
             when cells.field_count_problem is not null then cells.field_count_problem
             when nullif(nullif(cells.hugo_symbol, ''), 'NA') is null
@@ -45,6 +45,10 @@ final as (
     left join clinical_samples
         on cells.study_id = clinical_samples.study_id
         and cells.column_header = clinical_samples.sample_id
+    -- the raw line by line, not carried on every cell (a wide line holds every sample)
+    left join {{ ref('raw_cbioportal__mrna_zscores_lines') }} as data_lines
+        on cells.source_file = data_lines.source_file
+        and cells.source_line = data_lines.source_line
 )
 
 select * from final

@@ -25,7 +25,7 @@ typed as (
         {{ cbio_field('Tumor_Sample_Barcode') }} as sample_id,
         {{ cbio_field('Hugo_Symbol') }} as hugo_symbol,
         {{ cbio_field('Entrez_Gene_Id') }} as entrez_gene_id_raw,
-        {{ cbio_field('Variant_Classification') }} as variant_classification_raw,
+        nullif({{ cbio_raw_field('Variant_Classification') }}, '') as variant_classification_raw,
         {{ cbio_field('Variant_Type') }} as variant_type,
         {{ cbio_field('NCBI_Build') }} as ncbi_build,
         {{ cbio_field('Chromosome') }} as chromosome,
@@ -70,12 +70,13 @@ checked as (
             partition by classified.study_id, classified.sample_id, classified.chromosome,
                 classified.start_position, classified.reference_allele, classified.tumor_seq_allele2,
                 coalesce(classified.hugo_symbol, ''), classified.variant_classification
-            order by classified.source_line
+            order by classified.source_file, classified.source_line
         ) as occurrence,
-        min(classified.source_line) over (
+        first_value('line ' || cast(classified.source_line as {{ dbt.type_string() }}) || ' of ' || classified.source_file) over (
             partition by classified.study_id, classified.sample_id, classified.chromosome,
                 classified.start_position, classified.reference_allele, classified.tumor_seq_allele2,
                 coalesce(classified.hugo_symbol, ''), classified.variant_classification
+            order by classified.source_file, classified.source_line
         ) as first_line
     from classified
     left join clinical_samples
@@ -116,6 +117,9 @@ final as (
             when variant_classification_raw is null then 'empty Variant_Classification'
             when variant_classification is null
                 then 'unknown Variant_Classification ''' || variant_classification_raw || ''''
+            when entrez_gene_id_raw is not null and entrez_gene_id_raw <> '0'
+                and (not {{ is_integer_text('entrez_gene_id_raw') }} or {{ to_bigint('entrez_gene_id_raw') }} <= 0)
+                then 'Entrez_Gene_Id ''' || entrez_gene_id_raw || ''' is not a positive integer'
             when start_position_raw is not null and (not {{ is_integer_text('start_position_raw') }} or start_position is null)
                 then 'Start_Position ''' || start_position_raw || ''' is not an integer'
             when end_position_raw is not null and (not {{ is_integer_text('end_position_raw') }} or end_position is null)
@@ -123,8 +127,7 @@ final as (
             when not is_known_sample
                 then 'sample ''' || sample_id || ''' is not in the clinical sample file'
             when start_position is not null and occurrence > 1
-                then 'duplicate mutation (same sample, gene, position and alleles as line '
-                    || cast(first_line as {{ dbt.type_string() }}) || ')'
+                then 'duplicate mutation (same sample, gene, position and alleles as ' || first_line || ')'
         end as reject_reason
     from checked
 )

@@ -39,8 +39,12 @@ checked as (
         {{ to_double('os_months_raw') }} as os_months,
         os_status_codes.os_event,
         {{ to_double('entry_months_raw') }} as entry_months,
-        row_number() over (partition by typed.study_id, typed.patient_id order by typed.source_line) as occurrence,
-        min(typed.source_line) over (partition by typed.study_id, typed.patient_id) as first_line
+        row_number() over (
+            partition by typed.study_id, typed.patient_id order by typed.source_file, typed.source_line
+        ) as occurrence,
+        first_value('line ' || cast(typed.source_line as {{ dbt.type_string() }}) || ' of ' || typed.source_file) over (
+            partition by typed.study_id, typed.patient_id order by typed.source_file, typed.source_line
+        ) as first_line
     from typed
     left join os_status_codes
         on typed.os_status = os_status_codes.os_status
@@ -71,7 +75,7 @@ final as (
             when not {{ is_valid_cbio_id('patient_id') }}
                 then 'PATIENT_ID ''' || patient_id || ''' has characters other than letters, digits, . _ -'
             when occurrence > 1
-                then 'duplicate PATIENT_ID ''' || patient_id || ''' (first at line ' || cast(first_line as {{ dbt.type_string() }}) || ')'
+                then 'duplicate PATIENT_ID ''' || patient_id || ''' (first at ' || first_line || ')'
             when os_months_raw is not null and os_months is null
                 then 'OS_MONTHS ''' || os_months_raw || ''' is not a number'
             when os_months < 0 then 'OS_MONTHS ' || os_months_raw || ' is negative'

@@ -5,7 +5,7 @@
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with cells as (
-    {{ cbio_matrix_cells(ref('raw_cbioportal__protein_levels_lines'), ['composite.element.ref']) }}
+    {{ cbio_matrix_cells(ref('raw_cbioportal__protein_levels_lines'), ['composite.element.ref'], with_line=false) }}
 ),
 
 data_files as (
@@ -31,7 +31,7 @@ final as (
         cells.source_file,
         cells.source_line,
         cells.column_position,
-        cells.line,
+        data_lines.line,
         case
             when cells.field_count_problem is not null then cells.field_count_problem
             when cells.composite_element_ref is null or cells.composite_element_ref = ''
@@ -47,6 +47,10 @@ final as (
     left join clinical_samples
         on cells.study_id = clinical_samples.study_id
         and cells.column_header = clinical_samples.sample_id
+    -- the raw line by line, not carried on every cell (a wide line holds every sample)
+    left join {{ ref('raw_cbioportal__protein_levels_lines') }} as data_lines
+        on cells.source_file = data_lines.source_file
+        and cells.source_line = data_lines.source_line
 )
 
 select * from final

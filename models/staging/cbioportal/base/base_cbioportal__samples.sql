@@ -25,8 +25,10 @@ typed as (
 checked as (
     select
         typed.*,
-        row_number() over (partition by study_id, sample_id order by source_line) as occurrence,
-        min(source_line) over (partition by study_id, sample_id) as first_line
+        row_number() over (partition by study_id, sample_id order by source_file, source_line) as occurrence,
+        first_value('line ' || cast(source_line as {{ dbt.type_string() }}) || ' of ' || source_file) over (
+            partition by study_id, sample_id order by source_file, source_line
+        ) as first_line
     from typed
 ),
 
@@ -51,7 +53,7 @@ final as (
             when not {{ is_valid_cbio_id('patient_id') }}
                 then 'PATIENT_ID ''' || patient_id || ''' has characters other than letters, digits, . _ -'
             when occurrence > 1
-                then 'duplicate SAMPLE_ID ''' || sample_id || ''' (first at line ' || cast(first_line as {{ dbt.type_string() }}) || ')'
+                then 'duplicate SAMPLE_ID ''' || sample_id || ''' (first at ' || first_line || ')'
         end as reject_reason
     from checked
 )

@@ -34,6 +34,25 @@ typed as (
     from parsed
 ),
 
+-- an identical event (same sample, genes, breakpoints and event) listed twice is quarantined
+ranked as (
+    select
+        typed.*,
+        row_number() over (
+            partition by study_id, sample_id, site1_hugo_symbol, site1_entrez_gene_id, site2_hugo_symbol,
+                site2_entrez_gene_id, site1_chromosome, site1_position, site2_chromosome, site2_position,
+                sv_status, sv_class, event_info
+            order by source_file, source_line
+        ) as occurrence,
+        first_value('line ' || cast(source_line as {{ dbt.type_string() }}) || ' of ' || source_file) over (
+            partition by study_id, sample_id, site1_hugo_symbol, site1_entrez_gene_id, site2_hugo_symbol,
+                site2_entrez_gene_id, site1_chromosome, site1_position, site2_chromosome, site2_position,
+                sv_status, sv_class, event_info
+            order by source_file, source_line
+        ) as first_occurrence
+    from typed
+),
+
 final as (
     select
         typed.study_id,
@@ -61,8 +80,10 @@ final as (
                 then 'empty gene at both sites'
             when clinical_samples.sample_id is null
                 then 'sample ''' || typed.sample_id || ''' is not in the clinical sample file'
+            when typed.occurrence > 1
+                then 'duplicate structural variant (identical to ' || typed.first_occurrence || ')'
         end as reject_reason
-    from typed
+    from ranked as typed
     left join clinical_samples
         on typed.study_id = clinical_samples.study_id
         and typed.sample_id = clinical_samples.sample_id
