@@ -279,17 +279,12 @@ def test_fatal_cases_fail_a_normal_build_naming_folder_file_and_column(tmp_path)
 # --------------------------------------------------------------------------- bugs found
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=why))
-        for p, why in BUILD_BREAKERS.items()
-    ],
-)
-def test_unreadable_file_is_a_recorded_load_problem(suite: SuiteRun, path: str) -> None:
-    """A file the reader cannot decode should become a fatal load problem naming the file (so
-    a survey with on_fatal_problem=warn goes on), not abort the build with a DuckDB error."""
-    assert outcome_of(suite, path).how != "build error"
+def test_unreadable_file_is_refused_and_judged_invalid(suite: SuiteRun) -> None:
+    """A file the reader cannot decode (invalid UTF-8) is refused with a recorded problem, so a
+    survey with on_fatal_problem=warn goes on; the case is judged invalid, as cBioPortal does."""
+    outcome = outcome_of(suite, "single_files/mutations/data_mutations_invalid_utf8.maf")
+    assert outcome.how != "build error"
+    assert outcome.ours == "invalid"
 
 
 def test_variant_classification_unknown_is_not_read_as_missing(suite: SuiteRun) -> None:

@@ -11,7 +11,17 @@
             ~ " and is_present and study_id is not null order by source_file") -%}
         {%- set files = result.rows -%}
     {%- endif -%}
+    {#- an incremental model reads only new and changed files (macros/io/incremental_files.sql) -#}
+    {%- if config.get('materialized') == 'incremental' -%}
+        {%- set study_of = {} -%}
+        {%- for file in files -%}{%- do study_of.update({file[1]: file[0]}) -%}{%- endfor -%}
+        {%- set plan = her2lung_incremental_files(files | map(attribute=1) | list, study_of) -%}
+        {%- set files = files | selectattr(1, 'in', plan['read']) | list -%}
+    {%- endif -%}
     {%- set compression = her2lung__inspect_files(files | map(attribute=1) | list) -%}
+    {%- if config.get('materialized') == 'incremental' -%}
+        {%- do her2lung_record_pending_files(plan, files | map(attribute=1) | select('in', compression) | list) -%}
+    {%- endif -%}
 with file_lines as (
     {%- for file in files if file[1] in compression %}
     select

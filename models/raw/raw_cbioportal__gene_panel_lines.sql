@@ -1,4 +1,6 @@
 {#- Every line of every gene panel file (stable_id:, description:, gene_list: ...). -#}
+{#- Incremental by file: unchanged files are not read again (macros/io/incremental_files.sql). -#}
+{{ config(materialized='incremental', post_hook="{{ her2lung_mark_files_loaded() }}") }}
 {%- set root = studies_dir() -%}
 {%- set paths = [] -%}
 {%- if execute -%}
@@ -8,7 +10,7 @@
 {%- endif -%}
 
 with file_lines as (
-    {{ read_text_lines(paths) }}
+    {{ read_text_lines(her2lung_incremental_paths(paths)) }}
 ),
 
 final as (
@@ -27,3 +29,5 @@ final as (
 select * from final
 
 -- depends_on: {{ ref('raw_cbioportal__data_files') }}
+
+-- depends_on: {{ ref('raw_cbioportal__loaded_files') }}

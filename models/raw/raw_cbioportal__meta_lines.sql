@@ -1,9 +1,11 @@
 {#- Every line of every meta_*.txt file under the studies directory, split into key: value. -#}
+{#- Incremental by file: unchanged files are not read again (macros/io/incremental_files.sql). -#}
+{{ config(materialized='incremental', post_hook="{{ her2lung_mark_files_loaded() }}") }}
 {%- set root = studies_dir() -%}
 {%- set paths = list_files(root ~ '/*/meta_*.txt') -%}
 
 with file_lines as (
-    {{ read_text_lines(paths) }}
+    {{ read_text_lines(her2lung_incremental_paths(paths)) }}
 ),
 
 final as (
@@ -20,3 +22,5 @@ final as (
 )
 
 select * from final
+
+-- depends_on: {{ ref('raw_cbioportal__loaded_files') }}
