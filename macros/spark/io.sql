@@ -61,9 +61,9 @@
     {{ return(found | sort) }}
 {%- endmacro %}
 
-{#- Small text files (meta files, case lists, gene panels) read whole (binaryFile) and split on
-    LF, exactly like DuckDB's read_text + string_split: a final newline gives a last empty line,
-    CR is stripped from each line's end, a UTF-8 BOM from the first line. -#}
+{#- Small text files (meta files, case lists, gene panels) read whole (binaryFile) and split at
+    LF, CRLF or a bare CR, exactly like DuckDB's read_text + regexp_split_to_array: a final
+    newline gives a last empty line, a UTF-8 BOM is stripped from the first line. -#}
 {% macro spark__read_text_lines(paths) -%}
     {%- if paths | length == 0 -%}
     select cast(null as string) as file_path, cast(null as bigint) as source_line, cast(null as string) as line
@@ -83,7 +83,7 @@
         {{ "union all" if not loop.last }}
         {%- endfor %}
     ) as files
-    lateral view posexplode(split(decode(files.content, 'UTF-8'), '\n', -1)) file_lines as line_index, line
+    lateral view posexplode(split(decode(files.content, 'UTF-8'), '\r\n|\r|\n', -1)) file_lines as line_index, line
     {%- endif -%}
 {%- endmacro %}
 
@@ -92,9 +92,10 @@
     the block where it starts, and monotonically_increasing_id numbers the rows of a partition
     consecutively in file order. A line's number is the count of lines in the file's earlier
     blocks plus its position in its own block (a zipWithIndex in SQL). CRLF, LF and a UTF-8 BOM
-    are handled by the reader; a blank line is NULL and `overflow` holds whatever follows the
-    reserved separator sequence, as on DuckDB. -#}
-{% macro spark__read_data_lines(path) -%}
+    are handled by the reader; a blank line is NULL, as on DuckDB, and `overflow` holds whatever
+    follows the reserved separator sequence (load_problems refuses such a file). -#}
+{% macro spark__read_data_lines(path, compression='auto') -%}
+    {#- `compression`: Spark picks the codec from the file name (.gz), like DuckDB's 'auto'. -#}
     {%- set sentinel = "chr(31) || chr(30) || chr(29) || chr(28)" -%}
     select
         cast(blocks.lines_before + (file_rows.row_id - blocks.first_row_id) + 1 as bigint) as source_line,

@@ -5,7 +5,7 @@
 {% macro trim_list(expression) -%}
     {{ return(adapter.dispatch('trim_list', 'her2lung')(expression)) }}
 {%- endmacro %}
-{% macro default__trim_list(expression) -%}list_transform({{ expression }}, x -> trim(x)){%- endmacro %}
+{% macro default__trim_list(expression) -%}list_transform({{ expression }}, lambda x: trim(x)){%- endmacro %}
 {% macro spark__trim_list(expression) -%}transform({{ expression }}, x -> trim(x)){%- endmacro %}
 
 {#- True when the list holds the value. -#}
