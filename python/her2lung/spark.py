@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -309,6 +310,14 @@ def build(
         started = time.perf_counter()
         result = runner.invoke([*args, *common])
         step = StepResult(name, bool(result.success), time.perf_counter() - started)
+        # each invocation rewrites run_results.json: keep one per step for timings and failures
+        results_file = Path(target_path) / "run_results.json"
+        if results_file.exists():
+            slug = "".join(c if c.isalnum() else "_" for c in name).strip("_")
+            shutil.copyfile(
+                results_file,
+                Path(target_path) / f"run_results.step{len(outcome.steps) + 1}_{slug}.json",
+            )
         if not result.success:
             step.failures = _dbt_failures(result)
         outcome.steps.append(step)
