@@ -286,11 +286,13 @@ def build(
     target: str = "spark",
     dbt_vars: dict | None = None,
     target_path: Path | str | None = None,
+    exclude: Iterable[str] = (),
     progress: Callable[[str], None] | None = None,
 ) -> SparkBuild:
     """Build the warehouse on Spark in this process (see the module docstring). The studies
     and warehouse folders come from the environment (:func:`spark_env`). ``tests=False``
-    builds seeds and models only (no data tests, no unit tests)."""
+    builds seeds and models only (no data tests, no unit tests); ``exclude`` leaves out more
+    nodes (dbt selection syntax)."""
     from dbt.cli.main import dbtRunner
 
     no_tests = (
@@ -345,12 +347,12 @@ def build(
         and uid not in python_ids
     ]
 
+    exclude = list(exclude)
+    # the selector (also the default of a plain `dbt build --target spark`) is
+    # `--exclude file:*.py+`; dbt takes --selector or --exclude, not both
+    first = ["--exclude", "file:*.py+", *exclude] if exclude else ["--selector", SQL_SELECTOR]
     progress("dbt build on Spark: every node but the Python models and their descendants")
-    if not invoke(
-        f"dbt build --selector {SQL_SELECTOR}",
-        ["build", "--selector", SQL_SELECTOR, *no_tests],
-        runner,
-    ):
+    if not invoke(f"dbt build {' '.join(first)}", ["build", *first, *no_tests], runner):
         return outcome
     if not python_nodes:
         return outcome
@@ -393,7 +395,13 @@ def build(
         progress(f"dbt build on Spark: {', '.join(downstream)}")
         invoke(
             "dbt build (downstream of the Python models)",
-            ["build", "--select", *downstream, *no_tests],
+            [
+                "build",
+                "--select",
+                *downstream,
+                *(["--exclude", *exclude] if exclude else []),
+                *no_tests,
+            ],
             runner,
         )
     return outcome
@@ -438,12 +446,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", default="spark")
     parser.add_argument("--vars", default=None, help="dbt vars as JSON")
     parser.add_argument("--target-path", default=None)
+    parser.add_argument(
+        "--exclude", nargs="*", default=[], help="nodes to leave out (dbt selection syntax)"
+    )
     args = parser.parse_args(argv)
     outcome = build(
         tests=not args.no_tests,
         target=args.target,
         dbt_vars=json.loads(args.vars) if args.vars else None,
         target_path=args.target_path,
+        exclude=args.exclude,
         progress=lambda message: print(f"her2lung: {message}", flush=True),
     )
     summary = {
