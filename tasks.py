@@ -44,7 +44,7 @@ def ensure_environment() -> None:
         print(f"creating virtual environment {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test,spark]")
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
     STAMP.write_text(wanted)
 
 
