@@ -94,9 +94,10 @@ def _header(path: str, skip: int) -> set[str]:
         return {c.strip().lower() for c in f.readline().rstrip("\r\n").split("\t")}
 
 
-def _tsv(path: str, skip: int, columns: list[str] | None = None) -> str:
+def _tsv(path: str, skip: int, columns: list[str] | None = None, ordered: bool = False) -> str:
     """A DuckDB read_csv call for a plain TSV file (all text, no quoting); `columns` absent
-    from the header come back NULL."""
+    from the header come back NULL. `ordered`: read on one thread and number the rows
+    (`line_no`), for first-occurrence rules; otherwise the reader runs in parallel."""
     if columns is None:
         sel = "*"
     else:
@@ -104,10 +105,11 @@ def _tsv(path: str, skip: int, columns: list[str] | None = None) -> str:
         sel = ", ".join(
             f'"{c}"' if c.lower() in present else f'null::varchar as "{c}"' for c in columns
         )
+    numbered = ", row_number() over () as line_no" if ordered else ""
     return (
-        f"(select {sel}, row_number() over () as line_no from read_csv('{path}', delim = '\\t', "
+        f"(select {sel}{numbered} from read_csv('{path}', delim = '\\t', "
         f"header = true, quote = '', escape = '', all_varchar = true, skip = {skip}, "
-        "normalize_names = false, null_padding = true, strict_mode = false, parallel = false))"
+        f"normalize_names = false, null_padding = true, strict_mode = false, parallel = {ordered is False}))"
     )
 
 
@@ -124,16 +126,19 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
         con.execute(
             f"create table {seed} as select * from read_csv('{SEEDS / seed}.csv', header = true)"
         )
-    con.execute("""
+    tokens = ", ".join(
+        "'" + t.upper().replace("'", "''") + "'"
+        for t in pd.read_csv(SEEDS / "missing_value_tokens.csv", keep_default_na=False)["token"]
+    )
+    con.execute(f"""
         create table alias_by_entrez as
         select entrez_gene_id, max(hugo_symbol) as gene from gene_aliases
         where upper(trim(symbol)) = upper(hugo_symbol) group by entrez_gene_id;
         create table alias_by_symbol as
         select upper(trim(symbol)) as symbol, max(hugo_symbol) as gene from gene_aliases
         group by upper(trim(symbol));
-        create macro missing(x) as
-            nullif(x, '') is null or upper(x) in (select upper(token) from missing_value_tokens);
-        create macro clean(x) as case when missing(trim(x)) then null else trim(x) end;
+        create macro clean(x) as
+            case when trim(x) = '' or upper(trim(x)) in ({tokens}) then null else trim(x) end;
         create macro resolved(p_symbol, p_entrez) as coalesce(
             (select gene from alias_by_entrez a where a.entrez_gene_id = try_cast(p_entrez as bigint)),
             (select gene from alias_by_symbol s where s.symbol = upper(trim(p_symbol))),
@@ -153,7 +158,7 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
     ]
     parts = [
         f"select '{f.study_id}' as study_id, * from "
-        + _tsv(f.path, _leading_comment_lines(Path(f.path)), sample_columns)
+        + _tsv(f.path, _leading_comment_lines(Path(f.path)), sample_columns, ordered=True)
         for f in of_kind("clinical_sample")
     ]
     con.execute(f"""
@@ -199,22 +204,26 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
     con.execute(f"""
         create table mutations as
         with rows as (
-            select study_id, clean("Tumor_Sample_Barcode") as sample_id,
+            -- (a missing-value token never matches a valid sample id, so ids need no cleaning)
+            select study_id, trim("Tumor_Sample_Barcode") as sample_id,
                 clean("Hugo_Symbol") as hugo, clean("Entrez_Gene_Id") as entrez,
                 nullif(trim("Variant_Classification"), '') as vc,
-                clean("Start_Position") as start_raw, clean("End_Position") as end_raw
+                trim("Start_Position") as start_raw, trim("End_Position") as end_raw
             from ({" union all ".join(parts) if parts else empty_maf})
         )
-        select rows.study_id, rows.sample_id, resolved(rows.hugo, rows.entrez) as gene,
+        select rows.study_id, rows.sample_id,
+            coalesce(by_entrez.gene, by_symbol.gene, nullif(trim(rows.hugo), '')) as gene,
             v.is_nonsynonymous, v.is_fusion
         from rows
         inner join variant_classifications v on lower(rows.vc) = lower(v.variant_classification)
         inner join samples s on rows.study_id = s.study_id and rows.sample_id = s.sample_id
+        left join alias_by_entrez by_entrez on by_entrez.entrez_gene_id = try_cast(rows.entrez as bigint)
+        left join alias_by_symbol by_symbol on by_symbol.symbol = upper(trim(rows.hugo))
         where (rows.hugo is not null or nullif(try_cast(rows.entrez as bigint), 0) is not null)
             and (rows.entrez is null or rows.entrez = '0'
                 or (regexp_full_match(rows.entrez, '[+-]?[0-9]+') and try_cast(rows.entrez as bigint) > 0))
-            and (rows.start_raw is null or regexp_full_match(rows.start_raw, '[+-]?[0-9]+'))
-            and (rows.end_raw is null or regexp_full_match(rows.end_raw, '[+-]?[0-9]+'))
+            and (regexp_full_match(rows.start_raw, '[+-]?[0-9]+') or clean(rows.start_raw) is null)
+            and (regexp_full_match(rows.end_raw, '[+-]?[0-9]+') or clean(rows.end_raw) is null)
     """)
 
     # structural variants: ALK at either site
@@ -300,9 +309,10 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
     # gene panel matrix: first row per sample, panel per alteration kind
     parts = [
         f"unpivot (select '{f.study_id}' as study_id, * exclude (line_no), line_no from "
-        + _tsv(f.path, _leading_comment_lines(Path(f.path)))
-        + ") on columns(* exclude (study_id, SAMPLE_ID, line_no)) into name profile value panel"
-        .replace("unpivot (", "unpivot include nulls (", 1)
+        + _tsv(f.path, _leading_comment_lines(Path(f.path)), ordered=True)
+        + ") on columns(* exclude (study_id, SAMPLE_ID, line_no)) into name profile value panel".replace(
+            "unpivot (", "unpivot include nulls (", 1
+        )
         for f in of_kind("panel_matrix")
     ]
     if parts:
@@ -371,7 +381,7 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
         ),
     )
     genes = "', '".join(DRIVER_GENES)
-    con.execute(f"""
+    con.execute("""
         create table profiling as
         with panel_genes as (
             select distinct panel,

@@ -307,9 +307,10 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
             panels[panels["alteration_type"] == alteration_type], how="left", indicator=True
         )
         has_panel_row = e["_merge"] == "both"
-        in_panel = pd.Series(
-            [(p, gene) in panel_gene_keys for p in e["panel"]], index=e.index
-        ) & e["panel"].notna()
+        in_panel = (
+            pd.Series([(p, gene) in panel_gene_keys for p in e["panel"]], index=e.index)
+            & e["panel"].notna()
+        )
         if alteration_type == "mutation":
             listed = e["in_seq"].where(e["has_seq"], e["in_maf"])
             has_file = e["study_id"].map(lambda s: "mutations" in kinds.get(s, set()))
@@ -353,14 +354,11 @@ def prevalence(studies_dir: Path | str, population: str = "luad") -> pd.DataFram
         flags["p_cna"], found(pd.Series(True, index=amplified.index), amplified)
     ).to_numpy()
 
-    def any_true(s: pd.Series):
-        s = s.astype("boolean")
-        if s.isna().all():
-            return pd.NA
-        return bool(s.fillna(False).any())
-
+    # three-valued any(): max over 1/0/NaN ignores the unknowns, NaN when all are unknown
     bool_cols = ["is_luad", "is_nsclc", "p_mut", "p_cna", "kras", "egfr", "alk", "mut", "amp"]
-    patients = flags.groupby(["study_id", "patient_id"])[bool_cols].agg(any_true).reset_index()
+    as_float = flags[bool_cols].apply(lambda c: c.astype("boolean").astype("Float64"))
+    rolled = as_float.groupby([flags["study_id"], flags["patient_id"]]).max()
+    patients = (rolled.astype("Int64") == 1).where(rolled.notna(), pd.NA).reset_index()
     units = pd.concat(
         [flags.assign(unit="sample"), patients.assign(unit="patient")], ignore_index=True
     )

@@ -1,0 +1,124 @@
+"""Incremental refresh (macros/io/incremental_files.sql): a rebuild reads only new and changed
+files, a changed or removed study replaces exactly its rows, and `--full-refresh` on the same
+warehouse gives the same tables."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from her2lung.demo import write_demo_studies
+from her2lung.warehouse import run_dbt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from run_benchmark import built_db, diff_fingerprints, fingerprints  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+# what `dbt build` does but the tests
+NO_TESTS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+RAW_LINE_MODELS = ("mutations", "clinical_sample", "cna_discrete", "gene_panel_matrix")
+
+
+def _build(args: list[str], studies: Path, db: Path, target: Path) -> None:
+    result = run_dbt(args, studies_dir=studies, db_path=db, target_path=target)
+    assert result.ok, result.stdout[-4000:] + str(result.failures())
+
+
+def _compiled(target: Path, model: str) -> str:
+    return (target / "compiled" / "her2lung" / "models" / "raw" / f"{model}.sql").read_text()
+
+
+def _rows_by_folder(db: Path, table: str) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        f"select split_part(source_file, '/', 1), count(*) from raw.{table} group by 1"
+    ).fetchall()
+    con.close()
+    return dict(rows)
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("incremental")
+    data = root / "data"
+    write_demo_studies(data, scale="small")
+    a, b, c, d = sorted(p for p in data.iterdir() if p.is_dir())
+    studies = root / "studies"
+    studies.mkdir()
+    (studies / a.name).symlink_to(a)
+    shutil.copytree(b, studies / b.name)  # a real copy: it is edited below
+    (studies / c.name).symlink_to(c)
+    db, target = root / "w.duckdb", root / "target"
+    _build(NO_TESTS, studies, db, target)
+    before = {
+        m: _rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS
+    }
+
+    # change study b (drop its last mutation row, edit one CNA value), remove c, add d
+    maf = studies / b.name / "data_mutations.txt"
+    lines = maf.read_text().splitlines(keepends=True)
+    maf.write_text("".join(lines[:-1]))
+    cna = studies / b.name / "data_CNA.txt"
+    text = cna.read_text()
+    header, first, rest = text.split("\n", 2)
+    cells = first.split("\t")
+    cells[2] = "-1" if cells[2] != "-1" else "1"
+    stat = cna.stat()
+    cna.write_text("\n".join([header, "\t".join(cells), rest]))
+    os.utime(cna, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    (studies / c.name).unlink()
+    (studies / d.name).symlink_to(d)
+    _build(NO_TESTS, studies, db, target)
+    incremental = fingerprints(built_db(db))
+    compiled = {m: _compiled(target, f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS}
+    after = {
+        m: _rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS
+    }
+
+    _build([*NO_TESTS, "--full-refresh"], studies, db, target)
+    return {
+        "names": (a.name, b.name, c.name, d.name),
+        "maf_lines": len(lines),
+        "before": before,
+        "after": after,
+        "compiled": compiled,
+        "incremental": incremental,
+        "full_refresh": fingerprints(built_db(db)),
+        "full_refresh_compiled": _compiled(target, "raw_cbioportal__mutations_lines"),
+    }
+
+
+def test_unchanged_files_are_not_read_again(refreshed):
+    a, b, c, d = refreshed["names"]
+    sql = refreshed["compiled"]
+    assert f"{a}/" not in sql["mutations"] and f"{a}/" not in sql["cna_discrete"]
+    # b changed only in its MAF and CNA files: its sample file and panel matrix are kept
+    assert f"{b}/data_mutations.txt" in sql["mutations"]
+    assert f"{b}/data_CNA.txt" in sql["cna_discrete"]
+    assert f"{b}/" not in sql["clinical_sample"] and f"{b}/" not in sql["gene_panel_matrix"]
+    assert f"{d}/data_mutations.txt" in sql["mutations"]
+    assert f"{c}/" not in sql["mutations"]
+
+
+def test_changed_and_removed_studies_replace_exactly_their_rows(refreshed):
+    a, b, c, d = refreshed["names"]
+    before, after = refreshed["before"], refreshed["after"]
+    for model in RAW_LINE_MODELS:
+        assert after[model][a] == before[model][a]
+        assert c not in after[model]
+        assert after[model][d] > 0
+    assert after["mutations"][b] == before["mutations"][b] - 1
+    assert after["cna_discrete"][b] == before["cna_discrete"][b]
+
+
+def test_full_refresh_gives_the_same_tables(refreshed):
+    assert ("raw", "raw_cbioportal__mutations_lines") in refreshed["incremental"]
+    assert diff_fingerprints(refreshed["full_refresh"], refreshed["incremental"]) == []
+    a, b, c, d = refreshed["names"]
+    assert f"{a}/data_mutations.txt" in refreshed["full_refresh_compiled"]
