@@ -77,9 +77,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Only `dbt run` and `dbt build` (and their retry) change the raw tables; `--empty` does not. -#}
+{#- Only `dbt run` and `dbt build` (and their retry) change the raw tables; `--empty` does not.
+    Only on DuckDB: landing by file deletes rows, which plain Parquet tables on Spark cannot, so
+    there the raw models read every file on every run and replace their table (incremental
+    strategy insert_overwrite, dbt_project.yml). -#}
 {% macro her2lung__lands_incrementally() -%}
-    {{ return(invocation_args_dict.get('which') in ('run', 'build', 'retry')
+    {{ return(target.type == 'duckdb'
+        and invocation_args_dict.get('which') in ('run', 'build', 'retry')
         and not invocation_args_dict.get('empty')) }}
 {%- endmacro %}
 
