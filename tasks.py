@@ -44,7 +44,8 @@ def ensure_environment() -> None:
         print(f"creating virtual environment {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    # spark: tests/test_spark.py builds the demo on Apache Spark too (skipped without Java)
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[test,spark]")
     STAMP.write_text(wanted)
 
 

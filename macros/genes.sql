@@ -54,3 +54,33 @@
         'symbol:' || upper({{ hugo_expression }})
     )
 {%- endmacro %}
+
+{#- Spark: the same rule as two lookups in maps built once per query by uncorrelated scalar
+    subqueries (approved symbol by Entrez id; approved symbol by upper-case symbol or alias),
+    max() per key as above. Spark 4 cannot plan the correlated form above a UNION (its
+    PushProjectionThroughUnion loses the subquery's own columns), and a map lookup avoids two
+    joins per use on large tables. -#}
+{% macro spark__resolved_gene(hugo_symbol, entrez_gene_id) -%}
+    coalesce(
+        try_element_at(
+            (select map_from_entries(collect_list(struct(alias_entrez, alias_target))) from (
+                select entrez_gene_id as alias_entrez, max(hugo_symbol) as alias_target
+                from {{ ref('int_genes__aliases') }}
+                where upper(trim(symbol)) = upper(hugo_symbol) and entrez_gene_id is not null
+                group by entrez_gene_id
+            ) as by_entrez),
+            {{ entrez_gene_id }}
+        ),
+        try_element_at(
+            (select map_from_entries(collect_list(struct(alias_symbol, alias_target))) from (
+                select upper(trim(symbol)) as alias_symbol, max(hugo_symbol) as alias_target
+                from {{ ref('int_genes__aliases') }}
+                where symbol is not null
+                group by upper(trim(symbol))
+            ) as by_symbol),
+            upper(trim({{ hugo_symbol }}))
+        ),
+        nullif(trim({{ hugo_symbol }}), ''),
+        'ENTREZ:' || cast({{ entrez_gene_id }} as {{ dbt.type_string() }})
+    )
+{%- endmacro %}

@@ -370,8 +370,11 @@ def test_killed_candidate_is_not_published_by_a_partial_run(lane, kill_report) -
     """After a kill mid-build the candidate holds a mix; a selective run on it must refuse."""
     before = sha256(lane.db)
     run = DbtProcess.start(["build", *KILL_SELECT], lane)
-    assert run.wait_for("Concurrency:") is not None
-    time.sleep(1.0)
+    # killed once the first model started: the on-run-start hook has marked the candidate
+    # 'building' (a kill before that leaves the earlier, unchanged candidate, which may be
+    # complete; a selective run may publish that one)
+    assert run.wait_for(" START sql ") is not None
+    time.sleep(0.5)
     assert run.kill()
     assert sha256(lane.db) == before
     result = run_dbt(

@@ -104,10 +104,11 @@
     {%- endif -%}
 {%- endmacro %}
 {% macro spark__cbio_raw_field(column_name) -%}
+    {#- try_element_at takes an int position; Spark's array_position returns a bigint -#}
     {%- if column_name | lower in cbio_indexed_columns() -%}
-    trim(try_element_at(fields, {{ cbio_position_column(column_name) }}))
+    trim(try_element_at(fields, cast({{ cbio_position_column(column_name) }} as int)))
     {%- else -%}
-    trim(try_element_at(fields, nullif(array_position(header_names, '{{ column_name | lower }}'), 0)))
+    trim(try_element_at(fields, cast(nullif(array_position(header_names, '{{ column_name | lower }}'), 0) as int)))
     {%- endif -%}
 {%- endmacro %}
 

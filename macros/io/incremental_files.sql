@@ -19,6 +19,13 @@
 {% macro her2lung_incremental_files(source_files, salts={}) -%}
     {%- set plan = {'read': source_files, 'keep': [], 'fingerprints': {}} -%}
     {%- if not execute or not her2lung__lands_incrementally() -%}
+        {%- if execute and target.type == 'duckdb' and her2lung__changes_raw_tables() and is_incremental() -%}
+            {#- no bookkeeping to trust: read everything again, after emptying the table -#}
+            {%- do run_query("delete from " ~ this) -%}
+        {%- elif execute and invocation_args_dict.get('empty') and is_incremental() -%}
+            {#- `--empty` on a built table: append nothing -#}
+            {{ return({'read': [], 'keep': source_files, 'fingerprints': {}}) }}
+        {%- endif -%}
         {{ return(plan) }}
     {%- endif -%}
     {%- set fingerprints = {} -%}
@@ -77,8 +84,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Only `dbt run` and `dbt build` (and their retry) change the raw tables; `--empty` does not. -#}
+{#- Only `dbt run` and `dbt build` (and their retry) change the raw tables; `--empty` does not.
+    Only on DuckDB: landing by file deletes rows, which plain Parquet tables on Spark cannot, so
+    there the raw models read every file on every run and replace their table (incremental
+    strategy insert_overwrite, dbt_project.yml). Without the bookkeeping table (a selective
+    first build that left it out) every file is read and nothing is recorded. -#}
 {% macro her2lung__lands_incrementally() -%}
+    {{ return(target.type == 'duckdb' and her2lung__changes_raw_tables()
+        and load_relation(her2lung__loaded_files_relation()) is not none) }}
+{%- endmacro %}
+
+{% macro her2lung__changes_raw_tables() -%}
     {{ return(invocation_args_dict.get('which') in ('run', 'build', 'retry')
         and not invocation_args_dict.get('empty')) }}
 {%- endmacro %}

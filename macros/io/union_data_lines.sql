@@ -50,7 +50,7 @@ header_lines as (
     from file_lines
     where line is not null
         and not {{ is_blank_line('line') }}
-        and not starts_with(line, '#')
+        and substr(line, 1, 1) <> '#'
     group by source_file
 ),
 

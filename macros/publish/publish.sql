@@ -45,7 +45,8 @@
 
 {#- on-run-start: mark the candidate as being built (a kill leaves it so). -#}
 {% macro her2lung_mark_building() -%}
-    {%- if not execute or not her2lung__changes_tables() -%}
+    {#- the candidate/publish cycle is the DuckDB file's; a Spark warehouse is written in place -#}
+    {%- if not execute or target.type != 'duckdb' or not her2lung__changes_tables() -%}
         {{ return('select 1') }}
     {%- endif -%}
     {%- set prior_state = her2lung__prior_state() -%}
@@ -70,7 +71,7 @@
 {#- on-run-end: publish when everything succeeded; otherwise say the published file was left
     untouched. `results` is the on-run-end context variable. -#}
 {% macro her2lung_publish_if_complete(results) -%}
-    {%- if not execute -%}{{ return('select 1') }}{%- endif -%}
+    {%- if not execute or target.type != 'duckdb' -%}{{ return('select 1') }}{%- endif -%}
     {%- set which = invocation_args_dict.get('which') -%}
     {%- if not her2lung__changes_tables() -%}
         {{ return('select 1') }}

@@ -48,5 +48,5 @@
     {{ list_expression }}[{{ index_expression }}]
 {%- endmacro %}
 {% macro spark__quality_list_element(list_expression, index_expression) -%}
-    try_element_at({{ list_expression }}, {{ index_expression }})
+    try_element_at({{ list_expression }}, cast({{ index_expression }} as int))
 {%- endmacro %}

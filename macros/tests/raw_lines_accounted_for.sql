@@ -61,7 +61,7 @@ raw_cells as (
             case when {{ list_length(split_tabs('data_lines.line')) }} <> {{ list_length('headers.header_names') }} then 1
             else {{ list_length('headers.header_names') }} - (
                 {%- for c in id_columns %}
-                case when list_contains(headers.header_names, '{{ c }}') then 1 else 0 end{{ " + " if not loop.last }}
+                case when {{ list_contains('headers.header_names', "'" ~ c ~ "'") }} then 1 else 0 end{{ " + " if not loop.last }}
                 {%- endfor %})
             end
         ) as n_raw

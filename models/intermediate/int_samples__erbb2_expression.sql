@@ -18,7 +18,7 @@ mrna_profile_choice as (
         select
             study_id,
             profile_id,
-            row_number() over (partition by study_id order by count(*) desc, profile_id) as profile_rank
+            row_number() over (partition by study_id order by count(*) desc, profile_id nulls last) as profile_rank
         from mrna
         group by study_id, profile_id
     ) as ranked
@@ -43,7 +43,7 @@ protein as (
         protein_level
     from {{ ref('stg_cbioportal__protein_levels') }}
     where {{ delimited_list_contains("split_part(composite_element, '|', 1)", ' ', "'ERBB2'") }}
-        and lower(coalesce(antibody, '')) not like '%\_p%' escape '\'
+        and lower(coalesce(antibody, '')) not like '%!_p%' escape '!'
         and lower(coalesce(antibody, '')) not like '%phospho%'
         and study_id not in (select study_id from mrna_values)
 ),
@@ -52,7 +52,7 @@ protein_antibody_choice as (
     select study_id, antibody
     from (
         select study_id, antibody,
-            row_number() over (partition by study_id order by count(*) desc, antibody) as antibody_rank
+            row_number() over (partition by study_id order by count(*) desc, antibody nulls last) as antibody_rank
         from protein
         group by study_id, antibody
     ) as ranked

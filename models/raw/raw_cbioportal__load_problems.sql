@@ -92,7 +92,7 @@ unsafe_data_filename as (
         'data_filename ''' || data_filename || ''' points outside the study folder; refused' as problem
     from data_files
     where data_kind is not null
-        and (data_filename like '%/%' or data_filename like '%\\%' or data_filename in ('.', '..'))
+        and (data_filename like '%/%' or position(chr(92) in data_filename) > 0 or data_filename in ('.', '..'))
 ),
 
 absent_data_file as (
@@ -101,14 +101,14 @@ absent_data_file as (
     from data_files
     where data_kind is not null and data_filename is not null and data_filename <> ''
         and not is_present
-        and not (data_filename like '%/%' or data_filename like '%\\%' or data_filename in ('.', '..'))
+        and not (data_filename like '%/%' or position(chr(92) in data_filename) > 0 or data_filename in ('.', '..'))
 ),
 
 header_fields as (
     select
         data_kind,
         source_file,
-        string_split(line, chr(9)) as fields
+        {{ split_tabs('line') }} as fields
     from file_lines
     where line_kind = 'header'
 ),
@@ -117,8 +117,7 @@ header_columns as (
     select
         data_kind,
         source_file,
-        trim(unnest(fields)) as column_name,
-        unnest(range(1, len(fields) + 1)) as column_position
+        {{ unnest_with_position(trim_list('fields'), 'column_name', 'column_position') }}
     from header_fields
 ),
 
@@ -148,7 +147,7 @@ missing_required_column as (
         and not exists (
             select 1 from header_columns
             where header_columns.source_file = files_with_header.source_file
-                and list_contains(string_split(lower(required_columns.required_column), '|'), lower(header_columns.column_name))
+                and {{ delimited_list_contains('lower(required_columns.required_column)', '|', 'lower(header_columns.column_name)') }}
         )
 ),
 

@@ -1,4 +1,4 @@
-"""her2lung command line: `her2lung demo | build | summary`.
+"""her2lung command line: `her2lung demo | build | validate | summary | report`.
 
 The CLI is the only place that prints. Library functions return values.
 """
@@ -6,7 +6,9 @@ The CLI is the only place that prints. Library functions return values.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,6 +24,10 @@ def _default_studies() -> Path:
 
 def _default_db() -> Path:
     return Path(os.environ.get("HER2LUNG_DB", str(warehouse.DEFAULT_DB)))
+
+
+def _default_spark_warehouse() -> Path:
+    return Path(os.environ.get("HER2LUNG_SPARK_WAREHOUSE", "warehouse/spark"))
 
 
 def _print_table(title: str, frame: pd.DataFrame) -> None:
@@ -56,6 +62,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"her2lung: studies folder '{studies}' does not exist", file=sys.stderr)
         return 2
     dbt_vars = dict(kv.split("=", 1) for kv in args.var or [])
+    if args.target == "spark":
+        return _build_spark(args, studies, dbt_vars)
     candidate = publish.candidate_path(db_path)
     untouched = f"her2lung: the published warehouse {db_path} was left untouched"
     print(f"building the warehouse from {studies} into {candidate} (dbt build) ...", flush=True)
@@ -88,6 +96,57 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     print(done.message())
     return cmd_summary(argparse.Namespace(db=db_path))
+
+
+def _build_spark(args: argparse.Namespace, studies: Path, dbt_vars: dict) -> int:
+    """`python -m her2lung.spark build` in a process of its own (Spark, the metastore and dbt
+    state stay there); its progress lines are shown as they come."""
+    from her2lung import spark
+
+    reason = spark.spark_available()
+    if reason:
+        print(f"her2lung: cannot build on Spark: {reason}", file=sys.stderr)
+        return 2
+    warehouse_dir = Path(args.warehouse)
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    print(
+        f"building the warehouse from {studies} into {warehouse_dir} on Spark "
+        f"({os.environ.get('HER2LUNG_SPARK_MASTER', 'local[2]')}) ...",
+        flush=True,
+    )
+    cmd = [sys.executable, "-m", "her2lung.spark", "build"]
+    if dbt_vars:
+        cmd += ["--vars", json.dumps(dbt_vars)]
+    started = time.perf_counter()
+    output: list[str] = []
+    summary: dict = {}
+    with subprocess.Popen(
+        cmd,
+        cwd=warehouse.project_dir(),
+        env=spark.spark_env(studies, warehouse_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
+        for line in proc.stdout:
+            output.append(line)
+            if line.startswith("her2lung: "):
+                print(f"  {line.removeprefix('her2lung: ').rstrip()}", flush=True)
+            elif line.startswith("HER2LUNG_SPARK_BUILD "):
+                summary = json.loads(line.removeprefix("HER2LUNG_SPARK_BUILD "))
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0 or not summary.get("ok"):
+        print("".join(output)[-6000:])
+        print(f"her2lung: Spark build FAILED after {elapsed:.1f} s", file=sys.stderr)
+        for step in summary.get("steps", []):
+            for failure in step["failures"]:
+                print(
+                    f"  {failure['node']}: {failure['status']}: {failure['message']}",
+                    file=sys.stderr,
+                )
+        return 1
+    print(f"Spark build succeeded in {elapsed:.1f} s")
+    return cmd_summary(argparse.Namespace(db=warehouse_dir))
 
 
 def _quality_gate(candidate: Path) -> bool:
@@ -177,7 +236,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
             summary.prevalence_table(con),
         )
     print(f"\nwarehouse: {db_path.resolve()}")
-    print(f"open it read-only: duckdb -readonly {db_path}")
+    if db_path.is_dir():
+        print(f"Parquet tables built by Spark: {db_path}/<schema>.db/<table>/")
+    else:
+        print(f"open it read-only: duckdb -readonly {db_path}")
     return 0
 
 
@@ -220,6 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--studies", default=str(_default_studies()))
     build.add_argument("--db", default=str(_default_db()))
     build.add_argument("--var", action="append", metavar="KEY=VALUE", help="dbt var (repeatable)")
+    build.add_argument(
+        "--target",
+        choices=["dev", "spark"],
+        default="dev",
+        help="dev: one DuckDB file (--db); spark: Parquet tables built by Apache Spark (--warehouse)",
+    )
+    build.add_argument(
+        "--warehouse",
+        default=str(_default_spark_warehouse()),
+        help="Spark warehouse folder (--target spark; default $HER2LUNG_SPARK_WAREHOUSE or "
+        "warehouse/spark)",
+    )
     build.set_defaults(func=cmd_build)
 
     val = sub.add_parser(
@@ -237,11 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=cmd_validate)
 
     summ = sub.add_parser("summary", help="print a summary of a built warehouse")
-    summ.add_argument("--db", default=str(_default_db()))
+    summ.add_argument(
+        "--db", default=str(_default_db()), help="DuckDB file, or a Spark warehouse folder"
+    )
     summ.set_defaults(func=cmd_summary)
 
     rep = sub.add_parser("report", help="write the HTML report (and PNG figures) of a warehouse")
-    rep.add_argument("--db", default=str(_default_db()))
+    rep.add_argument(
+        "--db", default=str(_default_db()), help="DuckDB file, or a Spark warehouse folder"
+    )
     rep.add_argument("--out", required=True, help="folder for report.html and the figures")
     rep.add_argument(
         "--studies", default=None, help="studies folder to checksum (default: the one built from)"

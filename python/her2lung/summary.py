@@ -22,7 +22,13 @@ REJECTED_TABLES = (
 
 
 def connect_read_only(db_path: Path | str) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only (what BI tools and shells should do too)."""
+    """Open the warehouse read-only (what BI tools and shells should do too): a DuckDB file, or
+    a folder of Parquet tables built by Spark (``her2lung build --target spark``), read through
+    DuckDB views named ``<schema>.<table>`` as in the file."""
+    if Path(db_path).is_dir():
+        from her2lung.spark import open_parquet_warehouse
+
+        return open_parquet_warehouse(db_path)
     return duckdb.connect(str(db_path), read_only=True)
 
 

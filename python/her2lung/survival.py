@@ -443,7 +443,11 @@ def _split(df: pd.DataFrame) -> list[_Comparison]:
             data = data.assign(entry=data["entry"].fillna(0.0))
             data = data[data["entry"] < data["time"]]
             uses_entry = bool((data["entry"] > 0).any())
-        data = data.sort_values(["group_label", "time"], kind="mergesort").reset_index(drop=True)
+        # one order whatever the input's (rows equal in every analysed column are
+        # interchangeable): with tied times lifelines' Schoenfeld residuals (the ph test)
+        # follow the row order, and DuckDB and Spark return rows in different orders
+        order = ["group_label", "time", "event", "entry", "study_id", *sorted(present)]
+        data = data.sort_values(order, kind="mergesort").reset_index(drop=True)
         comparisons.append(
             _Comparison(
                 name=str(name),

@@ -14,7 +14,7 @@ select
     cast(q_value as double) as q_value,
     cast(tendency as {{ dbt.type_string() }}) as tendency,
     cast(cmh_p_value as double) as cmh_p_value,
-    cast(case when isinf(cmh_log2_odds_ratio) then null else cmh_log2_odds_ratio end as double) as cmh_log2_odds_ratio,
+    cast(case when {{ is_infinite('cmh_log2_odds_ratio') }} then null else cmh_log2_odds_ratio end as double) as cmh_log2_odds_ratio,
     cast('{{ var("population") }}' as {{ dbt.type_string() }}) as population
 from {{ ref('int_erbb2_cooccurrence__statistics') }}
 order by study_id, gene

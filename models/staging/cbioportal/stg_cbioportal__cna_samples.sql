@@ -7,7 +7,7 @@ with wide_headers as (
 ),
 
 wide_samples as (
-    select study_id, source_file, trim(unnest(header_fields)) as sample_id
+    select study_id, source_file, {{ unnest_list(trim_list('header_fields'), 'sample_id') }}
     from wide_headers
 ),
 

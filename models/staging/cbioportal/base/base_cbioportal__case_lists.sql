@@ -45,8 +45,7 @@ ids as (
         case_list_lines.study_folder,
         case_list_lines.source_file,
         case_list_lines.source_line,
-        trim(unnest(string_split(case_list_lines.meta_value, chr(9)))) as sample_id,
-        unnest(range(1, len(string_split(case_list_lines.meta_value, chr(9))) + 1)) as list_position
+        {{ unnest_with_position(trim_list(split_tabs('case_list_lines.meta_value')), 'sample_id', 'list_position') }}
     from case_list_lines
     where case_list_lines.meta_key = 'case_list_ids'
 ),
@@ -57,12 +56,12 @@ final as (
         list_fields.case_list_id,
         -- the list's role: the stable id suffix (<study>_sequenced, _cna, _all, ...)
         case
-            when list_fields.case_list_id like '%\_sequenced' escape '\' then 'sequenced'
-            when list_fields.case_list_id like '%\_cnaseq' escape '\' then 'cnaseq'
-            when list_fields.case_list_id like '%\_cna' escape '\' then 'cna'
-            when list_fields.case_list_id like '%\_sv' escape '\' or list_fields.case_list_id like '%\_structural\_variants' escape '\' then 'structural_variants'
-            when list_fields.case_list_id like '%\_all' escape '\' then 'all'
-            when list_fields.case_list_id like '%\_rppa' escape '\' then 'rppa'
+            when list_fields.case_list_id like '%!_sequenced' escape '!' then 'sequenced'
+            when list_fields.case_list_id like '%!_cnaseq' escape '!' then 'cnaseq'
+            when list_fields.case_list_id like '%!_cna' escape '!' then 'cna'
+            when list_fields.case_list_id like '%!_sv' escape '!' or list_fields.case_list_id like '%!_structural!_variants' escape '!' then 'structural_variants'
+            when list_fields.case_list_id like '%!_all' escape '!' then 'all'
+            when list_fields.case_list_id like '%!_rppa' escape '!' then 'rppa'
             when list_fields.case_list_id like '%mrna%' then 'mrna'
             else 'other'
         end as case_list_role,

@@ -19,7 +19,7 @@ long_cells as (
         study_id, source_file, source_line,
         {{ cbio_raw_field('Hugo_Symbol') }} as hugo_symbol,
         {{ cbio_raw_field('Entrez_Gene_Id') }} as entrez_gene_id,
-        cast(null as varchar) as cytoband,
+        cast(null as {{ dbt.type_string() }}) as cytoband,
         cast(null as bigint) as column_position,
         {{ cbio_raw_field('Sample_Id') }} as column_header,
         {{ cbio_raw_field('Value') }} as value_raw,

@@ -23,8 +23,7 @@ genes as (
         panel_lines.source_file,
         panel_lines.source_line,
         panel_lines.line,
-        trim(unnest(string_split(panel_lines.meta_value, chr(9)))) as gene,
-        unnest(range(1, len(string_split(panel_lines.meta_value, chr(9))) + 1)) as list_position
+        {{ unnest_with_position(trim_list(split_tabs('panel_lines.meta_value')), 'gene', 'list_position') }}
     from panel_lines
     where panel_lines.meta_key = 'gene_list'
 ),

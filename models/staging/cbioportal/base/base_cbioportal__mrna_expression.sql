@@ -37,7 +37,7 @@ final as (
             when clinical_samples.sample_id is null
                 then 'sample ''' || cells.column_header || ''' is not in the clinical sample file'
             when not (cells.value_raw is null or cells.value_raw in ('', 'NA'))
-                and ({{ to_double('cells.value_raw') }} is null or isnan({{ to_double('cells.value_raw') }}) or isinf({{ to_double('cells.value_raw') }}))
+                and ({{ to_double('cells.value_raw') }} is null or isnan({{ to_double('cells.value_raw') }}) or {{ is_infinite(to_double('cells.value_raw')) }})
                 then 'expression value ''' || cells.value_raw || ''' is not a finite number'
         end as reject_reason
     from cells

@@ -22,7 +22,7 @@ final as (
         cells.study_id,
         cells.column_header as sample_id,
         cells.composite_element_ref as composite_element,
-        string_split(split_part(cells.composite_element_ref, '|', 1), ' ') as gene_symbols,
+        {{ split_text("split_part(cells.composite_element_ref, '|', 1)", ' ') }} as gene_symbols,
         nullif(split_part(cells.composite_element_ref, '|', 2), '') as antibody,
         data_files.stable_id as profile_id,
         data_files.datatype as profile_datatype,
@@ -39,7 +39,7 @@ final as (
             when clinical_samples.sample_id is null
                 then 'sample ''' || cells.column_header || ''' is not in the clinical sample file'
             when not (cells.value_raw is null or cells.value_raw in ('', 'NA'))
-                and ({{ to_double('cells.value_raw') }} is null or isnan({{ to_double('cells.value_raw') }}) or isinf({{ to_double('cells.value_raw') }}))
+                and ({{ to_double('cells.value_raw') }} is null or isnan({{ to_double('cells.value_raw') }}) or {{ is_infinite(to_double('cells.value_raw')) }})
                 then 'protein level ''' || cells.value_raw || ''' is not a finite number'
         end as reject_reason
     from cells
