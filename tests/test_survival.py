@@ -587,3 +587,265 @@ def test_results_do_not_depend_on_the_input_row_order():
     shuffled = df.sample(frac=1.0, random_state=5).reset_index(drop=True)
     for function in (sv.cox, sv.km_curves, sv.km_medians, sv.logrank):
         pd.testing.assert_frame_equal(function(shuffled), function(df))
+
+
+# --------------------------------------------------------------------------- (8) fast paths
+# The layer collapses identical rows for Kaplan-Meier and the log-rank test and computes
+# lifelines' Efron sums and Schoenfeld residuals with numpy (see survival.py). Each shortcut
+# is checked here against lifelines on every row: exact where the arithmetic is the same,
+# 1e-10 where only the order of additions differs.
+
+
+def _tied(df: pd.DataFrame, step: float = 1.0) -> pd.DataFrame:
+    """Times (and entries) rounded to a grid: many tied and identical rows."""
+    tied = df.assign(os_months=(df["os_months"] / step).round() * step)
+    if "entry_months" in tied:
+        entry = np.minimum(np.floor(tied["entry_months"] / step) * step, tied["os_months"])
+        tied["entry_months"] = entry.where(tied["entry_months"].notna())
+    return tied
+
+
+def _fast_path_frames() -> dict[str, pd.DataFrame]:
+    big = {"ERBB2 amplified": 60, "ERBB2 mutant": 80, "neither": 300}
+    studies = ("s1", "s2", "s3")
+    return {
+        "distinct times": _synthetic(),
+        "ties": _tied(_synthetic(seed=3, sizes=big)),
+        "heavy ties": _tied(_synthetic(seed=4, sizes=big), step=6.0),
+        "ties, strata": _tied(_synthetic(seed=5, sizes=big, studies=studies)),
+        "entry": _with_entry(_synthetic(seed=6)),
+        "entry, ties, strata": _tied(_with_entry(_synthetic(seed=7, sizes=big, studies=studies))),
+    }
+
+
+@pytest.mark.parametrize("name", list(_fast_path_frames()))
+def test_km_on_collapsed_rows_is_lifelines_on_every_row(name):
+    """KaplanMeierFitter(weights=count) on the distinct rows gives exactly the fit on all
+    rows: estimate, Greenwood interval, event table (at risk, entrance), median."""
+    for comp in sv._split(_fast_path_frames()[name]):
+        counts = sv._counts(comp)
+        assert counts.count.sum() == len(comp.data)
+        for label, block in counts.groups.items():
+            rows = comp.data[comp.data["group_label"] == label]
+            expected = KaplanMeierFitter().fit(
+                rows["time"], rows["event"], entry=rows["entry"] if comp.uses_entry else None
+            )
+            got = sv._fit_km(counts, block, comp.uses_entry)
+            for attribute in ("survival_function_", "confidence_interval_", "event_table"):
+                pd.testing.assert_frame_equal(
+                    getattr(got, attribute), getattr(expected, attribute), check_exact=True
+                )
+            assert got.median_survival_time_ == expected.median_survival_time_
+            pd.testing.assert_frame_equal(
+                median_survival_times(got.confidence_interval_),
+                median_survival_times(expected.confidence_interval_),
+                check_exact=True,
+            )
+
+
+@pytest.mark.parametrize("name", list(_fast_path_frames()))
+def test_logrank_on_collapsed_rows_is_the_test_on_every_row(name):
+    df = _fast_path_frames()[name]
+    (comp,) = sv._split(df)
+    row = sv.logrank(df).iloc[0]
+    data = comp.data
+    if comp.uses_entry:
+        expected, _ = _logrank_delayed_entry_loop(
+            data["entry"].to_numpy(),
+            data["time"].to_numpy(),
+            data["event"].to_numpy(bool),
+            data["group_label"].to_numpy(object),
+        )
+    else:
+        expected = multivariate_logrank_test(
+            data["time"], data["group_label"], data["event"]
+        ).test_statistic
+    assert row["statistic"] == expected  # same event tables / counts: the same floats
+
+
+def _logrank_delayed_entry_loop(entry, time, event, groups):
+    """The delayed-entry log-rank as first written: a loop over death times, risk sets by
+    masks over every row (the reference for the vectorised version)."""
+    labels, codes = np.unique(groups, return_inverse=True)
+    k = len(labels)
+    observed, expected, variance = np.zeros(k), np.zeros(k), np.zeros((k, k))
+    for t in np.unique(time[event]):
+        at_risk = (entry < t) & (time >= t)
+        n_j = np.bincount(codes[at_risk], minlength=k).astype("float64")
+        d_j = np.bincount(codes[event & (time == t)], minlength=k).astype("float64")
+        n, d = n_j.sum(), d_j.sum()
+        share = n_j / n
+        observed += d_j
+        expected += d * share
+        if n > 1:
+            variance += d * (n - d) / (n - 1) * (np.diag(share) - np.outer(share, share))
+    z = (observed - expected)[:-1]
+    return float(z @ np.linalg.pinv(variance[:-1, :-1]) @ z), k - 1
+
+
+def test_delayed_entry_logrank_counts_equal_rows():
+    """Vectorised counting-process log-rank, on every row and on collapsed rows with
+    counts, equals the loop over death times (lung: tied days, three groups)."""
+    lung = load_lung()
+    rng = np.random.default_rng(1)
+    time = lung["time"].to_numpy(float)
+    entry = np.where(rng.random(len(lung)) < 0.5, np.floor(rng.uniform(0, 1, len(lung)) * time), 0)
+    event = lung["status"].to_numpy(bool)
+    groups = lung["ph.ecog"].fillna(1).clip(upper=2).astype(int).to_numpy()
+    expected = _logrank_delayed_entry_loop(entry, time, event, groups)
+    assert sv._logrank_delayed_entry(entry, time, event, groups) == expected
+    rows = pd.DataFrame({"g": groups, "t": time, "e": event, "s": entry})
+    collapsed = rows.groupby(["g", "t", "e", "s"]).size().reset_index(name="n")
+    assert len(collapsed) < len(rows)
+    got = sv._logrank_delayed_entry(
+        collapsed["s"].to_numpy(),
+        collapsed["t"].to_numpy(),
+        collapsed["e"].to_numpy(),
+        collapsed["g"].to_numpy(),
+        collapsed["n"].to_numpy(float),
+    )
+    assert got[0] == pytest.approx(expected[0], rel=1e-12) and got[1] == expected[1]
+
+
+def _cox_frame(df: pd.DataFrame, covariates: bool) -> tuple[pd.DataFrame, dict]:
+    """A lifelines design matrix from a test frame, and the fit's keyword arguments."""
+    data = _indicators(df, "group_label", sorted(set(df["group_label"]))[:-1])
+    if covariates:
+        data["age"] = df["age_at_diagnosis"].to_numpy()
+        data["male"] = (df["sex"] == "Male").to_numpy(float)
+        data = pd.concat(
+            [data, _indicators(df, "stage", ["IIB", "IIIA", "IVB"]).set_index(data.index)],
+            axis=1,
+        )
+    data["T"], data["E"] = df["os_months"].to_numpy(), df["os_event"].to_numpy()
+    kwargs: dict = {}
+    if df["study_id"].nunique() > 1:
+        data["study"] = df["study_id"].to_numpy()
+        kwargs["strata"] = ["study"]
+    if df["entry_months"].notna().any():
+        data["entry"] = df["entry_months"].fillna(0.0).to_numpy()
+        data = data[data["entry"] < data["T"]].reset_index(drop=True)
+        kwargs["entry_col"] = "entry"
+    return data.reset_index(drop=True), kwargs
+
+
+@pytest.mark.parametrize("covariates", [False, True], ids=["group only", "adjusted"])
+@pytest.mark.parametrize("name", list(_fast_path_frames()))
+def test_vectorised_efron_fit_is_lifelines_fit(name, covariates):
+    """sv._CoxPHFitter (lifelines' Newton-Raphson on vectorised Efron sums) gives stock
+    CoxPHFitter's estimates, standard errors and p-values, stratified and with entry."""
+    data, kwargs = _cox_frame(_fast_path_frames()[name], covariates)
+    expected = CoxPHFitter().fit(data, "T", "E", **kwargs)
+    got = sv._CoxPHFitter().fit(data, "T", "E", **kwargs)
+    columns = ["coef", "se(coef)", "exp(coef) lower 95%", "exp(coef) upper 95%", "z", "p"]
+    npt.assert_allclose(got.summary[columns], expected.summary[columns], rtol=1e-10, atol=0)
+    assert got.log_likelihood_ == pytest.approx(expected.log_likelihood_, rel=1e-12)
+
+
+@pytest.mark.parametrize("with_entry", [False, True], ids=["no entry", "entry"])
+def test_efron_sums_are_lifelines_sums(with_entry):
+    """Log-likelihood, gradient and Hessian at a point away from the optimum, with case
+    weights and ties, against lifelines' row loop / counting-process loop."""
+    from lifelines.fitters.coxph_fitter import SemiParametricPHFitter
+
+    rng = np.random.default_rng(2)
+    n = 400
+    x = rng.normal(size=(n, 3))
+    time = np.sort(rng.integers(1, 40, n).astype(float))
+    event = rng.random(n) < 0.6
+    weights = rng.integers(1, 4, n).astype(float)
+    beta = np.array([0.3, -0.2, 0.1])
+    if with_entry:
+        entry = np.floor(rng.uniform(0, 1, n) * time)
+        expected = CoxTimeVaryingFitter._get_gradients(x, event, entry, time, weights, beta)
+    else:
+        entry = None
+        expected = SemiParametricPHFitter()._get_efron_values_single(
+            pd.DataFrame(x), pd.Series(time), pd.Series(event), pd.Series(weights), None, beta
+        )
+    hessian, gradient, log_lik = sv._EfronStratum(x, time, event, weights, entry)(beta)
+    npt.assert_allclose(hessian, expected[0], rtol=1e-10, atol=1e-10 * np.abs(expected[0]).max())
+    npt.assert_allclose(gradient, expected[1], rtol=1e-10, atol=1e-10 * np.abs(expected[1]).max())
+    assert log_lik == pytest.approx(expected[2], rel=1e-12)
+
+
+@pytest.mark.parametrize("covariates", [False, True], ids=["group only", "adjusted"])
+@pytest.mark.parametrize("name", [n for n in _fast_path_frames() if "entry" not in n])
+def test_vectorised_ph_test_is_lifelines_ph_test(name, covariates):
+    """Scaled Schoenfeld residuals from numpy equal lifelines' compute_residuals, and the
+    rank-transformed proportional-hazards test on them equals lifelines' own (1e-8: the
+    statistic is a small difference of large sums, which magnifies rounding)."""
+    data, kwargs = _cox_frame(_fast_path_frames()[name], covariates)
+    cph = CoxPHFitter().fit(data, "T", "E", **kwargs)
+    expected = cph.compute_residuals(data, "scaled_schoenfeld")
+    got = sv._scaled_schoenfeld(cph, data)
+    assert list(got.columns) == list(expected.columns)
+    scale = np.abs(expected.to_numpy()).max()
+    npt.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=0, atol=1e-12 * scale)
+    p_expected = proportional_hazard_test(cph, data, time_transform="rank").summary["p"]
+    p_got = proportional_hazard_test(
+        cph, data, time_transform="rank", precomputed_residuals=got
+    ).summary["p"]
+    npt.assert_allclose(p_got, p_expected, rtol=1e-8, atol=0)
+    # lifelines' own residuals on sv._CoxPHFitter (its per-stratum partition replaced)
+    fast = sv._CoxPHFitter().fit(data, "T", "E", **kwargs)
+    p_fast = proportional_hazard_test(fast, data, time_transform="rank").summary["p"]
+    npt.assert_allclose(p_fast, p_expected, rtol=1e-8, atol=0)
+
+
+def test_cox_output_is_lifelines_on_tied_strata():
+    """End to end: sv.cox's hazard ratios, p-values and ph-test p-values on tied,
+    multi-study data are stock lifelines' (CoxPHFitter + proportional_hazard_test)."""
+    df = _fast_path_frames()["ties, strata"]
+    data, kwargs = _cox_frame(df, covariates=False)
+    cph = CoxPHFitter().fit(data, "T", "E", **kwargs)
+    ph = proportional_hazard_test(cph, data, time_transform="rank").summary["p"]
+    got = sv.cox(df).query("model == 'unadjusted'").set_index("term")
+    for column in cph.params_.index:
+        label = column.removeprefix("group_label=")
+        row = got.loc[f"group_label: {label} vs neither"]
+        assert row["hazard_ratio"] == pytest.approx(cph.summary.loc[column, "exp(coef)"], rel=1e-10)
+        assert row["p_value"] == pytest.approx(cph.summary.loc[column, "p"], rel=1e-9)
+        assert row["ph_test_p_value"] == pytest.approx(ph[column], rel=1e-8)
+
+
+def test_run_all_shares_work_but_equals_the_single_functions():
+    df = pd.concat([_tied(_with_entry(_synthetic(comparison="b"))), _synthetic(comparison="a")])
+    results = sv.run_all(df)
+    for name in ("km_curves", "km_medians", "logrank", "cox"):
+        pd.testing.assert_frame_equal(results[name], getattr(sv, name)(df))
+
+
+def test_column_shortcuts_equal_row_by_row_mapping():
+    """Label and code columns are mapped once per distinct value (Categorical); the values
+    equal mapping every row, for strings with nulls of every kind, and other dtypes fall
+    back to the row-by-row map."""
+    sex = pd.Series(["Male", "female", None, "M", np.nan, "f", pd.NA, "other", "Male"])
+    got = sv._normalise_code(sex, sv._SEX_CODES)
+    assert isinstance(got, pd.Categorical)
+    expected = sex.astype(object).map(
+        lambda v: (
+            np.nan if v is None or pd.isna(v) else sv._SEX_CODES.get(v.strip().lower(), np.nan)
+        )
+    )
+    assert pd.Series(got.astype(object)).equals(expected)
+    stage = pd.Series(["IIIA", "Stage IVB", "stage 1a", None, "0", "IA2"])
+    got = sv._map_values(stage, sv.collapse_stage, null_result=np.nan)
+    assert list(pd.Series(got.astype(object)).fillna("-")) == ["III", "IV", "I", "-", "-", "I"]
+    assert list(got.categories) == ["I", "III", "IV"]  # sorted: same order as the strings
+    for mixed in (pd.Series([1, 1.0, True, "1"]), pd.Series([2, 1])):
+        assert list(sv._map_values(mixed, str)) == [str(v) for v in mixed.astype(object)]
+    assert np.isnan(sv._normalise_code(pd.Series(["x", None]), sv._SEX_CODES)).all()
+
+
+def test_event_conversion_per_distinct_value():
+    events = pd.Series([True, False, None, 1, 0.0, "1", pd.NA, np.nan], dtype=object)
+    npt.assert_array_equal(
+        sv._event_to_float(events), [1.0, 0.0, np.nan, 1.0, 0.0, 1.0, np.nan, np.nan]
+    )
+    with pytest.raises(ValueError, match="got 'dead'"):
+        sv._event_to_float(pd.Series([1, "dead", 2], dtype=object))
+    with pytest.raises(ValueError, match=r"got np.float64\(2.0\)"):
+        sv._event_to_float(pd.Series([1, 2, 3]))
+    with pytest.raises(ValueError, match="patient_id"):
+        sv.km_medians(pd.concat([_synthetic(), _synthetic().iloc[[5]]]))
