@@ -6,7 +6,7 @@
 DuckDB: `dbt build` into a fresh file (what `her2lung build` runs before its quality gate).
 Spark: `python -m her2lung.spark build` into a fresh warehouse folder (dbt-spark for the SQL
 models, her2lung.spark for the Python models), master $HER2LUNG_SPARK_MASTER or local[2].
-Prints one Markdown table row per engine; results go in benchmarks/spark_vs_duckdb.md.
+Prints one Markdown table row per engine; results go in benchmarks/RESULTS.md (section "DuckDB vs Spark").
 """
 
 from __future__ import annotations
