@@ -1,6 +1,11 @@
 """Incremental refresh (macros/io/incremental_files.sql): a rebuild reads only new and changed
 files, a changed or removed study replaces exactly its rows, and `--full-refresh` on the same
-warehouse gives the same tables."""
+warehouse gives the same tables.
+
+The same builds serve the benchmark at small scale as a correctness test
+(benchmarks/run_benchmark.py measures; this only checks): the incrementally built warehouse,
+the plain-DuckDB floor and the pandas implementation give the same ERBB2 prevalence table.
+Timings are not asserted."""
 
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ from her2lung.demo import write_demo_studies
 from her2lung.warehouse import run_dbt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from run_benchmark import built_db, diff_fingerprints, fingerprints  # noqa: E402
+import prevalence_duckdb  # noqa: E402
+import prevalence_pandas  # noqa: E402
+from run_benchmark import agreement, built_db, diff_fingerprints, fingerprints  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -74,8 +81,19 @@ def refreshed(tmp_path_factory) -> dict:
     os.utime(cna, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     (studies / c.name).unlink()
     (studies / d.name).symlink_to(d)
-    _build(NO_TESTS, studies, db, target)
+    _build(["build"], studies, db, target)  # with the data and unit tests of `dbt build`
     incremental = fingerprints(built_db(db))
+    floor_csv, pandas_csv = root / "floor.csv", root / "pandas.csv"
+    prevalence_duckdb.prevalence(studies).to_csv(floor_csv, index=False)
+    prevalence_pandas.prevalence(studies).to_csv(pandas_csv, index=False)
+    agree = agreement(built_db(db), floor_csv, pandas_csv)
+    con = duckdb.connect(str(built_db(db)), read_only=True)
+    loaded = con.execute(
+        "select count(*), count(*) filter (where is_loaded), "
+        "list(distinct split_part(source_file, '/', 1)) "
+        "from raw.raw_cbioportal__loaded_files where model_name = 'raw_cbioportal__mutations_lines'"
+    ).fetchone()
+    con.close()
     compiled = {m: _compiled(target, f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS}
     after = {
         m: _rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS
@@ -91,6 +109,8 @@ def refreshed(tmp_path_factory) -> dict:
         "incremental": incremental,
         "full_refresh": fingerprints(built_db(db)),
         "full_refresh_compiled": _compiled(target, "raw_cbioportal__mutations_lines"),
+        "agreement": agree,
+        "loaded_mutation_files": loaded,
     }
 
 
@@ -122,3 +142,16 @@ def test_full_refresh_gives_the_same_tables(refreshed):
     assert diff_fingerprints(refreshed["full_refresh"], refreshed["incremental"]) == []
     a, b, c, d = refreshed["names"]
     assert f"{a}/data_mutations.txt" in refreshed["full_refresh_compiled"]
+
+
+def test_three_implementations_agree(refreshed):
+    report = refreshed["agreement"]
+    assert report["rows"] > 100
+    assert report["floor"] == "agrees", report
+    assert report["pandas"] == "agrees", report
+
+
+def test_loaded_files_record_every_file(refreshed):
+    a, b, c, d = refreshed["names"]
+    n_files, n_loaded, folders = refreshed["loaded_mutation_files"]
+    assert (n_files, n_loaded, sorted(folders)) == (3, 3, sorted([a, b, d]))
