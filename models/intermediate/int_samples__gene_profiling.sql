@@ -9,7 +9,11 @@
        mutation-profiled samples fusion-profiled;
     3. and the study must have a data file of that type; for copy number, the gene must be a
        row of the study's CNA file.
-    Grain: study_id, sample_id, gene, alteration_type. -#}
+    Grain: study_id, sample_id, gene, alteration_type.
+    A view: fct_gene_profiling stores these rows (11 M at GENIE scale: samples x genes x types)
+    with the mart's types, and int_samples__genomics reads only the driver and ERBB2 genes; a
+    stored copy here cost a full write of every row. -#}
+{{ config(materialized='view') }}
 with samples as (
     select study_id, sample_id from {{ ref('stg_cbioportal__samples') }}
 ),
