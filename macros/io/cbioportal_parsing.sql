@@ -4,7 +4,8 @@
 {#- Data rows of a raw *_lines relation with `fields` (the split line) and `header_names`
     (the file's header, trimmed and lower-cased), `header_length`, and the position of each
     column of cbio_indexed_columns() as `cbio_pos__<name>`: looked up once per file from its
-    header, not once per row and field (cbio_raw_field uses them). -#}
+    header, not once per row and field (cbio_raw_field uses them); and `missing_tokens`, the
+    missing-value spellings (missing_to_null uses them). -#}
 {% macro cbio_data_rows(lines_relation) -%}
     select
         data_lines.study_id,
@@ -16,12 +17,28 @@
         headers.header_length
         {%- for name in cbio_indexed_columns() %},
         headers.{{ cbio_position_column(name) }}
-        {%- endfor %}
+        {%- endfor %},
+        missing_values.missing_tokens
     from {{ lines_relation }} as data_lines
     inner join ({{ cbio_header_positions(lines_relation) }}) as headers
         on data_lines.source_file = headers.source_file
+    cross join ({{ cbio_missing_tokens() }}) as missing_values
     where data_lines.line_kind = 'data'
 {%- endmacro %}
+
+{#- One row: `missing_tokens`, the upper-case missing-value spellings of seed
+    missing_value_tokens as a list. -#}
+{% macro cbio_missing_tokens() -%}
+    select {{ list_aggregate('upper(token)') }} as missing_tokens
+    from {{ ref('missing_value_tokens') }}
+{%- endmacro %}
+
+{#- Aggregate: the values of an expression as a list/array. -#}
+{% macro list_aggregate(expression) -%}
+    {{ return(adapter.dispatch('list_aggregate', 'her2lung')(expression)) }}
+{%- endmacro %}
+{% macro default__list_aggregate(expression) -%}list({{ expression }}){%- endmacro %}
+{% macro spark__list_aggregate(expression) -%}collect_list({{ expression }}){%- endmacro %}
 
 {#- One row per file of a raw *_lines relation: `header_names`, `header_length` and
     `cbio_pos__<name>` (1-based position of each cbio_indexed_columns() name, NULL if absent),
@@ -114,7 +131,7 @@
 
 {#- The value of a named column with every missing-value spelling (seed
     missing_value_tokens; empty cells) turned into NULL. Takes the first present of
-    several column names when given a list. -#}
+    several column names when given a list. In a select from cbio_data_rows. -#}
 {% macro cbio_field(column_names) -%}
     {%- set names = [column_names] if column_names is string else column_names -%}
     {%- if names | length == 1 -%}
@@ -124,10 +141,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- NULL for an empty text or a missing-value spelling, else the text. Needs the column
+    `missing_tokens` (cbio_data_rows, cbio_missing_tokens) in scope: a list look-up, where an
+    `in (select ... from the seed)` per field made a join per field and per row (a MAF has 17
+    such fields) and kept the database from pruning the fields a query does not use. -#}
 {% macro missing_to_null(expression) -%}
     case
         when {{ expression }} = '' then null
-        when upper({{ expression }}) in (select upper(token) from {{ ref('missing_value_tokens') }}) then null
+        when {{ list_contains('missing_tokens', 'upper(' ~ expression ~ ')') }} then null
         else {{ expression }}
     end
 {%- endmacro %}
@@ -163,12 +184,16 @@
     header are returned once with `column_position` NULL, so they can be rejected whole.
     With `with_line=false` the raw `line` is left out: a wide line can be megabytes, and
     carrying it on each of its cells multiplies that by the number of samples; callers join it
-    back by (source_file, source_line) on the few rows that need it. -#}
-{% macro cbio_matrix_cells(lines_relation, id_columns, with_line=true) -%}
-    {{ return(adapter.dispatch('cbio_matrix_cells', 'her2lung')(lines_relation, id_columns, with_line)) }}
+    back by (source_file, source_line) on the few rows that need it.
+    With `samples_relation` (a relation or parenthesised query with study_id, sample_id) each
+    cell also gets `is_known_sample`: whether its column header is a sample of that relation in
+    the file's study (NULL on rows rejected whole). It is decided once per header column, not
+    joined once per cell: a GENIE CNA file has ~10^4 columns and ~10^7 cells. -#}
+{% macro cbio_matrix_cells(lines_relation, id_columns, with_line=true, samples_relation=none) -%}
+    {{ return(adapter.dispatch('cbio_matrix_cells', 'her2lung')(lines_relation, id_columns, with_line, samples_relation)) }}
 {%- endmacro %}
 
-{% macro default__cbio_matrix_cells(lines_relation, id_columns, with_line=true) -%}
+{% macro default__cbio_matrix_cells(lines_relation, id_columns, with_line=true, samples_relation=none) -%}
     {%- set id_list -%}({% for c in id_columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %}){%- endset -%}
     with headers as (
         select
@@ -188,6 +213,28 @@
                 and header_lines.line_kind = 'header'
         ) as header_rows
     ),
+    {%- if samples_relation is not none %}
+
+    -- per file, whether each header column (by position) names a sample of the file's study
+    known_samples as (
+        select
+            header_columns.source_file,
+            list(known.sample_id is not null order by header_columns.column_position) as known_sample_flags
+        from (
+            select
+                header_lines.study_id,
+                header_lines.source_file,
+                unnest(list_transform({{ split_tabs('header_lines.line') }}, lambda x: trim(x))) as column_header,
+                unnest(range(1, len({{ split_tabs('header_lines.line') }}) + 1)) as column_position
+            from {{ lines_relation }} as header_lines
+            where header_lines.line_kind = 'header'
+        ) as header_columns
+        left join (select distinct study_id, sample_id from {{ samples_relation }}) as known
+            on header_columns.study_id = known.study_id
+            and header_columns.column_header = known.sample_id
+        group by header_columns.source_file
+    ),
+    {%- endif %}
 
     parsed as (
         select
@@ -196,10 +243,17 @@
             data_lines.source_line,
             data_lines.line,
             {{ split_tabs('data_lines.line') }} as fields,
+            {%- if samples_relation is not none %}
+            known_samples.known_sample_flags,
+            {%- endif %}
             headers.*  exclude (source_file)
         from {{ lines_relation }} as data_lines
         inner join headers
             on data_lines.source_file = headers.source_file
+        {%- if samples_relation is not none %}
+        inner join known_samples
+            on data_lines.source_file = known_samples.source_file
+        {%- endif %}
         where data_lines.line_kind = 'data'
     ),
 
@@ -208,6 +262,7 @@
             study_id, source_file, source_line,
             {%- if with_line %} line,{% endif %}
             fields, header_fields, cell_positions,
+            {%- if samples_relation is not none %} known_sample_flags,{% endif %}
             {%- for column in id_columns %}
             {{ cbio_raw_field(column) }} as {{ column | replace('.', '_') }},
             {%- endfor %}
@@ -215,19 +270,8 @@
         from parsed
     ),
 
-    whole_line_problems as (
-        select
-            study_id, source_file, source_line,
-            {%- if with_line %} line,{% endif %}
-            {%- for column in id_columns %} {{ column | replace('.', '_') }},{%- endfor %}
-            cast(null as bigint) as column_position,
-            cast(null as varchar) as column_header,
-            cast(null as varchar) as value_raw,
-            field_count_problem
-        from identified
-        where field_count_problem is not null
-    ),
-
+    -- one scan of the lines (a second reader of `identified` would make DuckDB materialise
+    -- its lists): a line rejected whole unnests to one row with column_position NULL
     cells as (
         select
             study_id, source_file, source_line,
@@ -236,15 +280,18 @@
             column_position,
             header_fields[column_position] as column_header,
             trim(fields[column_position]) as value_raw,
-            cast(null as varchar) as field_count_problem
+            {%- if samples_relation is not none %}
+            known_sample_flags[column_position] as is_known_sample,
+            {%- endif %}
+            field_count_problem
         from (
-            select identified.*, unnest(cell_positions) as column_position
+            select
+                identified.*,
+                unnest(case when field_count_problem is null then cell_positions
+                    else [cast(null as bigint)] end) as column_position
             from identified
-            where field_count_problem is null
         ) as positions
     )
 
-    select * from whole_line_problems
-    union all
     select * from cells
 {%- endmacro %}

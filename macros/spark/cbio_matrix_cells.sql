@@ -1,7 +1,9 @@
 {#- Spark version of cbio_matrix_cells (macros/io/cbioportal_parsing.sql; same columns, same
     rules, same header look-ups): the cells come from one posexplode of the header instead of
-    unnest(list_filter(range(...))), and Spark arrays are indexed from 0. -#}
-{% macro spark__cbio_matrix_cells(lines_relation, id_columns, with_line=true) -%}
+    unnest(list_filter(range(...))), and Spark arrays are indexed from 0. With
+    `samples_relation`, `is_known_sample` comes from a join of the cells to the (broadcast)
+    sample list rather than DuckDB's per-header flag list; same values. -#}
+{% macro spark__cbio_matrix_cells(lines_relation, id_columns, with_line=true, samples_relation=none) -%}
     {%- set id_list -%}({% for c in id_columns %}'{{ c }}'{{ ", " if not loop.last }}{% endfor %}){%- endset -%}
     with headers as (
         select
@@ -56,6 +58,9 @@
             cast(null as bigint) as column_position,
             cast(null as string) as column_header,
             cast(null as string) as value_raw,
+            {%- if samples_relation is not none %}
+            cast(null as boolean) as is_known_sample,
+            {%- endif %}
             field_count_problem
         from identified
         where field_count_problem is not null
@@ -74,9 +79,25 @@
         lateral view posexplode(identified.header_fields) header_cell as column_index, column_header
         where identified.field_count_problem is null
             and identified.header_names[header_cell.column_index] not in {{ id_list }}
-    )
+    ){%- if samples_relation is not none %},
+
+    known_cells as (
+        select
+            cells.study_id, cells.source_file, cells.source_line,
+            {%- if with_line %} cells.line,{% endif %}
+            {%- for column in id_columns %} cells.{{ column | replace('.', '_') }},{%- endfor %}
+            cells.column_position,
+            cells.column_header,
+            cells.value_raw,
+            known.sample_id is not null as is_known_sample,
+            cells.field_count_problem
+        from cells
+        left join (select distinct study_id, sample_id from {{ samples_relation }}) as known
+            on cells.study_id = known.study_id
+            and cells.column_header = known.sample_id
+    ){%- endif %}
 
     select * from whole_line_problems
     union all
-    select * from cells
+    select * from {{ 'known_cells' if samples_relation is not none else 'cells' }}
 {%- endmacro %}

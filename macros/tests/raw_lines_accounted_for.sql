@@ -19,8 +19,10 @@ rejected_counts as (
 
 not_stored_counts as (
     {%- if base is not none %}
+    -- only this kind's files (the base may hold other kinds too, e.g. wide and long CNA cells)
     select source_file, count(*) as n_not_stored from {{ base }}
     where reject_reason is null and ({{ not_stored_condition }})
+        and source_file in (select source_file from raw_counts)
     group by source_file
     {%- else %}
     select source_file, 0 as n_not_stored from staged_counts where 1 = 0

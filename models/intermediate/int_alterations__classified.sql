@@ -4,7 +4,10 @@
     - erbb2_mutation_class: exon20_insertion | tkd_missense | ecd_s310 | tmd | other, from
       Variant_Classification and protein (or, without a protein position, genomic) position
       against seeds erbb2_protein_regions and erbb2_loci. Never from string patterns of HGVSp.
-    Grain: alteration_id. -#}
+    Grain: alteration_id.
+    A view: fct_alterations stores these rows (with the mart's types), and int_samples__genomics
+    reads only the driver and ERBB2 rows; a stored copy here cost a full write of every event. -#}
+{{ config(materialized='view') }}
 with alterations as (
     select * from {{ ref('int_alterations__unioned') }}
 ),

@@ -1,6 +1,10 @@
 {#- Every genomic event with its resolved gene: MAF rows (all classes; legacy Fusion rows as
     fusions), CNA amplifications (2) and deep deletions (-2), and one row per gene site of each
-    structural variant. Grain: alteration_id (file, line, column/site, gene). -#}
+    structural variant. Grain: alteration_id (file, line, column/site, gene).
+    A view: its one reader, int_alterations__classified (itself a view), is materialised by
+    fct_alterations; storing the 3.5 M GENIE events at every step cost more than deriving them
+    again (a table write costs about as much as the query). -#}
+{{ config(materialized='view') }}
 with mutations as (
     select * from {{ ref('stg_cbioportal__mutations') }}
 ),

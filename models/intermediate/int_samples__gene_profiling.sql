@@ -9,7 +9,11 @@
        mutation-profiled samples fusion-profiled;
     3. and the study must have a data file of that type; for copy number, the gene must be a
        row of the study's CNA file.
-    Grain: study_id, sample_id, gene, alteration_type. -#}
+    Grain: study_id, sample_id, gene, alteration_type.
+    A view: fct_gene_profiling stores these rows (11 M at GENIE scale: samples x genes x types)
+    with the mart's types, and int_samples__genomics reads only the driver and ERBB2 genes; a
+    stored copy here cost a full write of every row. -#}
+{{ config(materialized='view') }}
 with samples as (
     select study_id, sample_id from {{ ref('stg_cbioportal__samples') }}
 ),
@@ -175,74 +179,69 @@ case_list_by_type as (
     cross join alteration_types
 ),
 
-case_list_decision as (
+-- everything that depends on (sample, type) but not on the gene: panel row, source, data file
+-- of the study (11 M GENIE rows would otherwise each be joined to them)
+type_decision as (
     select
         case_list_by_type.study_id,
         case_list_by_type.sample_id,
-        genes.gene,
         case_list_by_type.alteration_type,
         case_list_by_type.is_in_case_list,
-        case_list_by_type.case_list_source
-    from case_list_by_type
-    cross join genes
-),
-
-decided as (
-    select
-        case_list_decision.study_id,
-        case_list_decision.sample_id,
-        case_list_decision.gene,
-        case_list_decision.alteration_type,
+        panel_assignments.sample_id is not null as has_panel_row,
         panel_assignments.gene_panel_id,
-        case
-            when panel_assignments.sample_id is not null then
-                panel_assignments.gene_panel_id is not null
-                and panel_genes.gene is not null
-            else case_list_decision.is_in_case_list
-        end as is_selected,
         case
             when panel_assignments.sample_id is not null and panel_assignments.gene_panel_id is null then 'gene_panel:NA'
             when panel_assignments.sample_id is not null then 'gene_panel:' || panel_assignments.gene_panel_id
-            else case_list_decision.case_list_source
+            else case_list_by_type.case_list_source
         end as profiling_source,
         panel_assignments.gene_panel_id is not null
-            and panel_assignments.gene_panel_id not in (select gene_panel_id from defined_panels) as is_panel_undefined
-    from case_list_decision
+            and panel_assignments.gene_panel_id not in (select gene_panel_id from defined_panels) as is_panel_undefined,
+        case case_list_by_type.alteration_type
+            when 'mutation' then study_data.has_mutation_file
+            when 'copy_number' then study_data.has_cna_file
+            else study_data.has_sv_file
+                or case_list_by_type.study_id in (select study_id from legacy_fusion_studies)
+        end as has_data_file
+    from case_list_by_type
     left join panel_assignments
-        on case_list_decision.study_id = panel_assignments.study_id
-        and case_list_decision.sample_id = panel_assignments.sample_id
-        and case_list_decision.alteration_type = panel_assignments.alteration_type
-    left join panel_genes
-        on panel_assignments.gene_panel_id = panel_genes.gene_panel_id
-        and case_list_decision.gene = panel_genes.gene
+        on case_list_by_type.study_id = panel_assignments.study_id
+        and case_list_by_type.sample_id = panel_assignments.sample_id
+        and case_list_by_type.alteration_type = panel_assignments.alteration_type
+    left join study_data
+        on case_list_by_type.study_id = study_data.study_id
 ),
 
 final as (
     select
-        decided.study_id,
-        decided.sample_id,
-        decided.gene,
-        decided.alteration_type,
+        type_decision.study_id,
+        type_decision.sample_id,
+        genes.gene,
+        type_decision.alteration_type,
         coalesce(
-            decided.is_selected
-            and case decided.alteration_type
-                when 'mutation' then study_data.has_mutation_file
-                when 'copy_number' then study_data.has_cna_file
-                    and cna_genes.gene is not null
-                else study_data.has_sv_file
-                    or decided.study_id in (select study_id from legacy_fusion_studies)
+            case
+                when type_decision.has_panel_row then
+                    type_decision.gene_panel_id is not null
+                    and panel_genes.gene is not null
+                else type_decision.is_in_case_list
+            end
+            and case
+                when type_decision.alteration_type = 'copy_number'
+                    then type_decision.has_data_file and cna_genes.gene is not null
+                else type_decision.has_data_file
             end,
             false
         ) as is_profiled,
-        decided.profiling_source,
-        decided.gene_panel_id,
-        decided.is_panel_undefined
-    from decided
-    left join study_data
-        on decided.study_id = study_data.study_id
+        type_decision.profiling_source,
+        type_decision.gene_panel_id,
+        type_decision.is_panel_undefined
+    from type_decision
+    cross join genes
+    left join panel_genes
+        on type_decision.gene_panel_id = panel_genes.gene_panel_id
+        and genes.gene = panel_genes.gene
     left join cna_genes
-        on decided.study_id = cna_genes.study_id
-        and decided.gene = cna_genes.gene
+        on type_decision.study_id = cna_genes.study_id
+        and genes.gene = cna_genes.gene
 )
 
 select * from final

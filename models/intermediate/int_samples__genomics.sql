@@ -4,8 +4,11 @@ with samples as (
     select study_id, sample_id, patient_id from {{ ref('stg_cbioportal__samples') }}
 ),
 
+-- only the genes and types read below (int_samples__gene_profiling is a view over every gene)
 profiling as (
     select * from {{ ref('int_samples__gene_profiling') }}
+    where gene in ('KRAS', 'EGFR', 'ALK', 'ERBB2')
+        and alteration_type in ('mutation', 'copy_number', 'structural_variant')
 ),
 
 alterations as (

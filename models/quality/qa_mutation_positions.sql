@@ -3,9 +3,20 @@
     or class). Staging quarantines exact duplicate MAF rows; this catches the rest, e.g. the
     same variant under ERBB2 and HER2. Grain: study_id, sample_id, chromosome, start_position,
     reference_allele, tumor_seq_allele2. -#}
-with mutations as (
+{%- set position_key = ['study_id', 'sample_id', 'chromosome', 'start_position', 'reference_allele', 'tumor_seq_allele2'] %}
+-- the exact grouping runs only on the rows whose key shares a hash with another row's
+with repeated_keys as (
+    select {{ row_hash(position_key) }} as key_hash
+    from {{ ref('fct_alterations') }}
+    where alteration_type = 'mutation' and start_position is not null
+    group by 1
+    having count(*) > 1
+),
+
+mutations as (
     select * from {{ ref('fct_alterations') }}
     where alteration_type = 'mutation' and start_position is not null
+        and {{ row_hash(position_key) }} in (select key_hash from repeated_keys)
 ),
 
 final as (

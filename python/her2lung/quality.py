@@ -3,7 +3,7 @@
 Two engines check the ERBB2 calls and the survival inputs:
 
 * **dbt** - singular tests (``data-tests/quality``) and generic ``quality_rule`` tests on the
-  views of ``models/quality``; they run in every ``dbt build``. Their verdicts (status,
+  tables of ``models/quality``; they run in every ``dbt build``. Their verdicts (status,
   number of failing rows, severity) are read from dbt's own ``run_results.json`` and
   ``manifest.json``; the failing rows themselves - each naming rule, study and sample or
   patient - are fetched by re-running the test's compiled SQL against the warehouse, so that

@@ -1,1 +1,22 @@
-{{ rejected_rows(ref('base_cbioportal__mutations')) }}
+{#- Quarantined MAF rows (rejected_rows), with the raw line joined back by line from the raw
+    table (base_cbioportal__mutations does not repeat it). -#}
+with rejected as (
+    select * from {{ ref('base_cbioportal__mutations') }}
+    where reject_reason is not null
+),
+
+data_lines as (
+    select source_file, source_line, line from {{ ref('raw_cbioportal__mutations_lines') }}
+    where line_kind = 'data'
+)
+
+select
+    {{ star_except(ref('base_cbioportal__mutations'), ['reject_reason', 'source_file', 'source_line']) }},
+    rejected.reject_reason,
+    data_lines.line as raw_line,
+    rejected.source_file,
+    rejected.source_line
+from rejected
+left join data_lines
+    on rejected.source_file = data_lines.source_file
+    and rejected.source_line = data_lines.source_line

@@ -1,9 +1,58 @@
 {#- Every data row of the MAF files, typed, with the first reason to reject it (NULL = valid).
-    Grain: one row per raw data line (source_file, source_line). -#}
+    Grain: one row per raw data line (source_file, source_line). The raw line is not repeated
+    here (it is in raw_cbioportal__mutations_lines; the quarantine joins it back): storing it
+    twice was a sizeable part of this model's time and of the warehouse file. -#}
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with parsed as (
     {{ cbio_data_rows(ref('raw_cbioportal__mutations_lines')) }}
+),
+
+-- each field cut out of the line once; missing-value spellings are turned into NULL below
+raw_fields as (
+    select
+        study_id,
+        source_file,
+        source_line,
+        missing_tokens,
+        {{ field_count_problem() }} as field_count_problem,
+        {%- for name in ['Tumor_Sample_Barcode', 'Hugo_Symbol', 'Entrez_Gene_Id', 'Variant_Classification',
+            'Variant_Type', 'NCBI_Build', 'Chromosome', 'Start_Position', 'End_Position', 'Reference_Allele',
+            'Tumor_Seq_Allele1', 'Tumor_Seq_Allele2', 'HGVSp_Short', 'Protein_Change', 'Amino_Acid_Change',
+            'Protein_position', 'Mutation_Status', 't_ref_count', 't_alt_count'] %}
+        {{ cbio_raw_field(name) }} as {{ name | lower }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from parsed
+),
+
+typed as (
+    select
+        study_id,
+        source_file,
+        source_line,
+        field_count_problem,
+        {{ missing_to_null('tumor_sample_barcode') }} as sample_id,
+        {{ missing_to_null('hugo_symbol') }} as hugo_symbol,
+        {{ missing_to_null('entrez_gene_id') }} as entrez_gene_id_raw,
+        nullif(variant_classification, '') as variant_classification_raw,
+        {{ missing_to_null('variant_type') }} as variant_type,
+        {{ missing_to_null('ncbi_build') }} as ncbi_build,
+        {{ missing_to_null('chromosome') }} as chromosome,
+        {{ missing_to_null('start_position') }} as start_position_raw,
+        {{ missing_to_null('end_position') }} as end_position_raw,
+        {{ missing_to_null('reference_allele') }} as reference_allele,
+        {{ missing_to_null('tumor_seq_allele1') }} as tumor_seq_allele1,
+        {{ missing_to_null('tumor_seq_allele2') }} as tumor_seq_allele2,
+        coalesce(
+            {{ missing_to_null('hgvsp_short') }},
+            {{ missing_to_null('protein_change') }},
+            {{ missing_to_null('amino_acid_change') }}
+        ) as protein_change,
+        {{ missing_to_null('protein_position') }} as protein_position_raw,
+        {{ missing_to_null('mutation_status') }} as mutation_status,
+        {{ missing_to_null('t_ref_count') }} as t_ref_count_raw,
+        {{ missing_to_null('t_alt_count') }} as t_alt_count_raw
+    from raw_fields
 ),
 
 variant_classifications as (
@@ -15,33 +64,8 @@ clinical_samples as (
     where reject_reason is null
 ),
 
-typed as (
-    select
-        study_id,
-        source_file,
-        source_line,
-        line,
-        {{ field_count_problem() }} as field_count_problem,
-        {{ cbio_field('Tumor_Sample_Barcode') }} as sample_id,
-        {{ cbio_field('Hugo_Symbol') }} as hugo_symbol,
-        {{ cbio_field('Entrez_Gene_Id') }} as entrez_gene_id_raw,
-        nullif({{ cbio_raw_field('Variant_Classification') }}, '') as variant_classification_raw,
-        {{ cbio_field('Variant_Type') }} as variant_type,
-        {{ cbio_field('NCBI_Build') }} as ncbi_build,
-        {{ cbio_field('Chromosome') }} as chromosome,
-        {{ cbio_field('Start_Position') }} as start_position_raw,
-        {{ cbio_field('End_Position') }} as end_position_raw,
-        {{ cbio_field('Reference_Allele') }} as reference_allele,
-        {{ cbio_field('Tumor_Seq_Allele1') }} as tumor_seq_allele1,
-        {{ cbio_field('Tumor_Seq_Allele2') }} as tumor_seq_allele2,
-        {{ cbio_field(['HGVSp_Short', 'Protein_Change', 'Amino_Acid_Change']) }} as protein_change,
-        {{ cbio_field('Protein_position') }} as protein_position_raw,
-        {{ cbio_field('Mutation_Status') }} as mutation_status,
-        {{ cbio_field('t_ref_count') }} as t_ref_count_raw,
-        {{ cbio_field('t_alt_count') }} as t_alt_count_raw
-    from parsed
-),
-
+-- read three times below (DuckDB materialises it once): without the raw line, which stays in
+-- raw_cbioportal__mutations_lines and is joined to the quarantined rows only
 classified as (
     select
         typed.*,
@@ -133,7 +157,6 @@ final as (
         t_alt_count,
         source_file,
         source_line,
-        line,
         case
             when field_count_problem is not null then field_count_problem
             when sample_id is null then 'empty Tumor_Sample_Barcode'
