@@ -1,6 +1,7 @@
-"""Incremental refresh (macros/io/incremental_files.sql): a rebuild reads only new and changed
-files, a changed or removed study replaces exactly its rows, and `--full-refresh` on the same
-warehouse gives the same tables.
+"""Incremental refresh: a rebuild reads only new and changed files
+(macros/io/incremental_files.sql), the models built by study stage again only new and changed
+studies (macros/io/incremental_studies.sql), a changed or removed study replaces exactly its
+rows, and `--full-refresh` on the same warehouse gives the same tables.
 
 The same builds serve the benchmark at small scale as a correctness test
 (benchmarks/run_benchmark.py measures; this only checks): the incrementally built warehouse,
@@ -39,6 +40,33 @@ def _build(args: list[str], studies: Path, db: Path, target: Path) -> None:
 
 def _compiled(target: Path, model: str) -> str:
     return (target / "compiled" / "her2lung" / "models" / "raw" / f"{model}.sql").read_text()
+
+
+# models built by study, by path under models/
+BY_STUDY = {
+    "base_cbioportal__mutations": "staging/cbioportal/base",
+    "stg_cbioportal__copy_number_alterations": "staging/cbioportal",
+    "stg_cbioportal__case_lists": "staging/cbioportal",
+    "fct_alterations": "marts/core",
+    "fct_gene_profiling": "marts/core",
+    "int_samples__genomics": "intermediate",
+}
+
+
+def _compiled_model(target: Path, model: str) -> str:
+    path = target / "compiled" / "her2lung" / "models" / BY_STUDY[model] / f"{model}.sql"
+    return path.read_text()
+
+
+def _study_ids(db: Path) -> dict[str, str]:
+    """study folder -> study id."""
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "select study_folder, meta_value from raw.raw_cbioportal__meta_lines "
+        "where meta_key = 'cancer_study_identifier'"
+    ).fetchall()
+    con.close()
+    return dict(rows)
 
 
 def _rows_by_folder(db: Path, table: str) -> dict[str, int]:
@@ -95,6 +123,13 @@ def refreshed(tmp_path_factory) -> dict:
     ).fetchone()
     con.close()
     compiled = {m: _compiled(target, f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS}
+    compiled_by_study = {m: _compiled_model(target, m) for m in BY_STUDY}
+    con = duckdb.connect(str(built_db(db)), read_only=True)
+    built_studies = con.execute(
+        "select model_name, study_id, is_built from raw.raw_cbioportal__built_studies"
+    ).fetchall()
+    con.close()
+    study_ids = _study_ids(built_db(db))
     after = {
         m: _rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS
     }
@@ -106,6 +141,9 @@ def refreshed(tmp_path_factory) -> dict:
         "before": before,
         "after": after,
         "compiled": compiled,
+        "compiled_by_study": compiled_by_study,
+        "built_studies": built_studies,
+        "study_ids": study_ids,
         "incremental": incremental,
         "full_refresh": fingerprints(built_db(db)),
         "full_refresh_compiled": _compiled(target, "raw_cbioportal__mutations_lines"),
@@ -124,6 +162,20 @@ def test_unchanged_files_are_not_read_again(refreshed):
     assert f"{b}/" not in sql["clinical_sample"] and f"{b}/" not in sql["gene_panel_matrix"]
     assert f"{d}/data_mutations.txt" in sql["mutations"]
     assert f"{c}/" not in sql["mutations"]
+
+
+def test_only_new_and_changed_studies_are_staged_again(refreshed):
+    """The models built by study keep the unchanged study's rows (its id is in the kept list of
+    the compiled SQL) and compute the changed and added ones; the removed study is gone from
+    the bookkeeping, and every recorded study is marked built."""
+    folders = refreshed["names"]
+    a, b, d = (refreshed["study_ids"][folders[i]] for i in (0, 1, 3))  # c was removed
+    for model in BY_STUDY:
+        sql = refreshed["compiled_by_study"][model]
+        assert f"study_id not in ('{a}')" in sql, model
+        assert f"'{b}'" not in sql and f"'{d}'" not in sql, model
+        recorded = {(s, built) for m, s, built in refreshed["built_studies"] if m == model}
+        assert recorded == {(a, True), (b, True), (d, True)}, model
 
 
 def test_changed_and_removed_studies_replace_exactly_their_rows(refreshed):

@@ -45,3 +45,14 @@
     inline(transform({{ list_expression }}, (x, i) -> named_struct(
         '{{ item_alias }}', x, '{{ position_alias }}', cast(i + 1 as bigint))))
 {%- endmacro %}
+
+{#- Aggregate: the values of a text expression joined by a separator, in sorted order. -#}
+{% macro sorted_text_agg(expression, separator) -%}
+    {{ return(adapter.dispatch('sorted_text_agg', 'her2lung')(expression, separator)) }}
+{%- endmacro %}
+{% macro default__sorted_text_agg(expression, separator) -%}
+    string_agg({{ expression }}, {{ sql_string(separator) }} order by {{ expression }})
+{%- endmacro %}
+{% macro spark__sorted_text_agg(expression, separator) -%}
+    array_join(array_sort(collect_list({{ expression }})), {{ sql_string(separator) }})
+{%- endmacro %}

@@ -10,15 +10,19 @@
     {{ return(names | join(', ')) }}
 {%- endmacro %}
 
-{#- The accepted rows of a base model: every column but the raw line and the reason. -#}
-{% macro staged_rows(base_relation) -%}
+{#- The accepted rows of a base model: every column but the raw line and the reason.
+    `scope`: a further condition (her2lung_study_scope of a model built by study). -#}
+{% macro staged_rows(base_relation, scope='true') -%}
     select {{ star_except(base_relation, ['line', 'reject_reason']) }}
     from {{ base_relation }}
     where reject_reason is null
+    {%- if scope != 'true' %}
+        and {{ scope }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- The quarantined rows of a base model: the raw line, the reason and provenance. -#}
-{% macro rejected_rows(base_relation) -%}
+{% macro rejected_rows(base_relation, scope='true') -%}
     select
         {{ star_except(base_relation, ['line', 'reject_reason', 'source_file', 'source_line']) }},
         reject_reason,
@@ -27,4 +31,7 @@
         source_line
     from {{ base_relation }}
     where reject_reason is not null
+    {%- if scope != 'true' %}
+        and {{ scope }}
+    {%- endif %}
 {%- endmacro %}

@@ -1,7 +1,15 @@
 {#- One row per sample: driver and ERBB2 status with three-valued logic (NULL = not profiled).
-    Grain: study_id, sample_id. -#}
+    Grain: study_id, sample_id. Built by study (macros/io/incremental_studies.sql); gene panel
+    definitions may come from any study: a study is built again when the panels it uses change. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope(context=her2lung_gene_panel_context()) %}
 with samples as (
     select study_id, sample_id, patient_id from {{ ref('stg_cbioportal__samples') }}
+    where {{ scope }}
 ),
 
 -- only the genes and types read below (int_samples__gene_profiling is a view over every gene)
@@ -9,14 +17,17 @@ profiling as (
     select * from {{ ref('int_samples__gene_profiling') }}
     where gene in ('KRAS', 'EGFR', 'ALK', 'ERBB2')
         and alteration_type in ('mutation', 'copy_number', 'structural_variant')
+        and {{ scope }}
 ),
 
 alterations as (
     select * from {{ ref('int_alterations__classified') }}
+    where {{ scope }}
 ),
 
 expression as (
     select * from {{ ref('int_samples__erbb2_expression') }}
+    where {{ scope }}
 ),
 
 profiled as (
@@ -107,3 +118,7 @@ final as (
 )
 
 select * from final
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

@@ -23,14 +23,21 @@ registers these SQL functions on the connection (and so on every dbt cursor):
 ``her2lung_inspect_file(path, max_line_bytes)``
     :func:`inspect_data_file`: ``'text'``, ``'gzip'`` or ``'problem: ...'`` for a data file,
     checked before DuckDB's CSV reader sees it (macro union_data_lines).
+``her2lung_code_version(project_dir)``
+    :func:`code_version`: a hash of the project's models, macros, seeds and dbt_project.yml.
+    The models built incrementally by study keep a study's rows only while it is unchanged
+    (macros/io/incremental_studies.sql).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import gzip
+import hashlib
 import os
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -159,6 +166,29 @@ def _bare_cr_offset(body: bytes) -> int | None:
         start = at + 2
 
 
+# What decides a model's rows besides the data: the SQL and Python of the models, the macros,
+# the seeds and the project's vars (dbt_project.yml).
+_CODE_FOLDERS = ("models", "macros", "seeds")
+_CODE_SUFFIXES = {".sql", ".py", ".csv", ".yml", ".yaml"}
+
+
+@functools.lru_cache(maxsize=8)
+def code_version(project_dir: str) -> str:
+    """SHA-256 of every code file of the dbt project (path and content), in path order.
+
+    Computed once per process and folder (the code does not change during a dbt run)."""
+    root = Path(project_dir).resolve()
+    files = [root / "dbt_project.yml"]
+    for folder in _CODE_FOLDERS:
+        files += sorted(p for p in (root / folder).rglob("*") if p.suffix in _CODE_SUFFIXES)
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         published = plugin_config.get("published_path")
@@ -199,6 +229,7 @@ class Plugin(BasePlugin):
             ("her2lung_published_path", lambda: published, [], VARCHAR),
             ("her2lung_real_path", lambda path: os.path.realpath(path), [VARCHAR], VARCHAR),
             ("her2lung_inspect_file", inspect_data_file, [VARCHAR, BIGINT], VARCHAR),
+            ("her2lung_code_version", code_version, [VARCHAR], VARCHAR),
         ]
         for name, function, parameters, returns in functions:
             # DuckDB caches the database instance per file within a process: a reconnect

@@ -1,9 +1,17 @@
 {#- One row per sample x gene x event: MAF mutations (every class, is_nonsynonymous flags the
     counted ones), CNA amplifications and deep deletions, fusions (each gene site of an SV; legacy
     MAF Fusion rows). Provenance: source_file (relative to the studies folder), source_line,
-    source_column (CNA column / SV site). Grain: alteration_id. -#}
+    source_column (CNA column / SV site). Grain: alteration_id. Built by study
+    (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    on_schema_change='fail',
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
 with alterations as (
     select * from {{ ref('int_alterations__classified') }}
+    where {{ her2lung_study_scope() }}
 ),
 
 final as (
@@ -36,3 +44,7 @@ final as (
 )
 
 select * from final
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

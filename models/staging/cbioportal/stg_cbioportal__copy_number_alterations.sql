@@ -1,6 +1,11 @@
 {#- Discrete copy-number calls, long: one row per sample x gene with a non-zero call.
     Diploid (0) and not-called (NA) cells are not stored; which samples and genes were
-    profiled comes from the file header, gene rows, case lists and panels. -#}
+    profiled comes from the file header, gene rows, case lists and panels. Built by study. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
 select
     study_id,
     sample_id,
@@ -13,3 +18,8 @@ select
 from {{ ref('base_cbioportal__copy_number_cells') }}
 where reject_reason is null
     and cell_kind = 'call'
+    and {{ her2lung_study_scope() }}
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

@@ -1,15 +1,21 @@
-{#- Quarantined CNA cells (or whole lines), with the raw line joined back by line. -#}
+{#- Quarantined CNA cells (or whole lines), with the raw line joined back by line. Built by study. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with rejected as (
     select * from {{ ref('base_cbioportal__copy_number_cells') }}
-    where reject_reason is not null
+    where reject_reason is not null and {{ scope }}
 ),
 
 data_lines as (
     select source_file, source_line, line from {{ ref('raw_cbioportal__cna_discrete_lines') }}
-    where line_kind = 'data'
+    where line_kind = 'data' and {{ scope }}
     union all
     select source_file, source_line, line from {{ ref('raw_cbioportal__cna_discrete_long_lines') }}
-    where line_kind = 'data'
+    where line_kind = 'data' and {{ scope }}
 )
 
 select
@@ -27,3 +33,7 @@ from rejected
 left join data_lines
     on rejected.source_file = data_lines.source_file
     and rejected.source_line = data_lines.source_line
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

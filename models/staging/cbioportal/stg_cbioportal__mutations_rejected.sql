@@ -1,13 +1,19 @@
 {#- Quarantined MAF rows (rejected_rows), with the raw line joined back by line from the raw
-    table (base_cbioportal__mutations does not repeat it). -#}
+    table (base_cbioportal__mutations does not repeat it). Built by study. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with rejected as (
     select * from {{ ref('base_cbioportal__mutations') }}
-    where reject_reason is not null
+    where reject_reason is not null and {{ scope }}
 ),
 
 data_lines as (
     select source_file, source_line, line from {{ ref('raw_cbioportal__mutations_lines') }}
-    where line_kind = 'data'
+    where line_kind = 'data' and {{ scope }}
 )
 
 select
@@ -20,3 +26,7 @@ from rejected
 left join data_lines
     on rejected.source_file = data_lines.source_file
     and rejected.source_line = data_lines.source_line
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

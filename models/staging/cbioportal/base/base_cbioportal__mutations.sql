@@ -1,11 +1,21 @@
 {#- Every data row of the MAF files, typed, with the first reason to reject it (NULL = valid).
     Grain: one row per raw data line (source_file, source_line). The raw line is not repeated
     here (it is in raw_cbioportal__mutations_lines; the quarantine joins it back): storing it
-    twice was a sizeable part of this model's time and of the warehouse file. -#}
+    twice was a sizeable part of this model's time and of the warehouse file.
+    Built by study: only new and changed studies are parsed again. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}
 
 with parsed as (
-    {{ cbio_data_rows(ref('raw_cbioportal__mutations_lines')) }}
+    {{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__mutations_lines'), scope)) }}
 ),
 
 -- each field cut out of the line once; missing-value spellings are turned into NULL below
@@ -61,7 +71,7 @@ variant_classifications as (
 
 clinical_samples as (
     select study_id, sample_id from {{ ref('base_cbioportal__samples') }}
-    where reject_reason is null
+    where reject_reason is null and {{ scope }}
 ),
 
 -- read three times below (DuckDB materialises it once): without the raw line, which stays in
