@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 
+import her2lung
+
 COVARIATES = ("age_at_diagnosis", "sex", "stage", "smoking_status")
 
 
@@ -36,7 +38,7 @@ def _append_note(frame, rows, message):
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from her2lung.survival import COX_COLUMNS, cox
+    survival = her2lung.load("survival")  # one thread at a time (see her2lung.load)
 
     min_group_size = int(dbt.config.get("min_group_size"))
     cohorts = dbt.ref("fct_survival_cohorts").df()
@@ -51,7 +53,7 @@ def model(dbt, session):
         present = wanted in set(rows["group_label"])
         covariates = _adjust_for(comparison, seed.at[comparison, "adjust_for"])
         left_out = [name for name in COVARIATES if name not in covariates]
-        models = cox(
+        models = survival.cox(
             rows.drop(columns=left_out),
             min_group_size=min_group_size,
             reference_group=wanted if present else None,
@@ -68,6 +70,6 @@ def model(dbt, session):
             )
         results.append(models)
     if not results:
-        return cox(cohorts, min_group_size=min_group_size)[list(COX_COLUMNS)]
+        return survival.cox(cohorts, min_group_size=min_group_size)[list(survival.COX_COLUMNS)]
     combined = pd.concat(results, ignore_index=True)
     return combined.astype({"n": "Int64", "n_events": "Int64"})

@@ -2,9 +2,10 @@
     (macros/io/incremental_studies.sql): a hash of the fingerprint (size, modification time,
     study id) of every file the raw models hold from the study's folder(s), as recorded in
     raw_cbioportal__loaded_files. A study whose version is unchanged keeps its staged rows.
-    Only DuckDB lands files incrementally; elsewhere this table is empty and every model is
-    rebuilt in full. Grain: study_id. -#}
-{{ config(materialized='table') }}
+    Only DuckDB lands files incrementally; elsewhere this is empty and every model is rebuilt in
+    full. A view: always the state of the raw tables, even after a selective run that rebuilt
+    some raw models but not this. Grain: study_id. -#}
+{{ config(materialized='view') }}
 
 with study_folders as (
     select distinct

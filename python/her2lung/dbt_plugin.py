@@ -201,11 +201,6 @@ class Plugin(BasePlugin):
                 "her2lung.dbt_plugin: the profile's path must be the candidate file, not the "
                 f"published warehouse {self.published}"
             )
-        # The dbt Python models import these in worker threads; two threads importing
-        # lifelines for the first time at once can fail ("dictionary changed size during
-        # iteration"), so import them once here, in the main thread, before any model runs.
-        import her2lung.stats  # noqa: F401
-        import her2lung.survival  # noqa: F401
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:
         # Called just before duckdb.connect(candidate): start from the published tables.
