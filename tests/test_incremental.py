@@ -50,6 +50,10 @@ BY_STUDY = {
     "fct_alterations": "marts/core",
     "fct_gene_profiling": "marts/core",
     "int_samples__genomics": "intermediate",
+    "int_samples__gene_status": "intermediate",
+    "qa_erbb2_raw_mutations": "quality",
+    "qa_erbb2_provenance": "quality",
+    "qa_erbb2_gene_identity": "quality",
 }
 
 

@@ -7,7 +7,9 @@
     dbt_project.yml; plugin function her2lung_code_version), the --vars of the run and the
     studies folder; and, for a model that reads rows of other studies too, the study's
     `context` (e.g. the definitions of the gene panels its samples use, wherever they are
-    defined: her2lung_gene_panel_context). raw_cbioportal__built_studies
+    defined: her2lung_gene_panel_context). The context must cover what the model's inputs
+    depend on too: every model downstream of gene profiling passes the panel context.
+    raw_cbioportal__built_studies
     records, per model, the build version of every study whose rows the model holds. While such
     a model compiles for `dbt run/build` on DuckDB:
       1. studies whose build version equals the recorded one are kept (their rows stay);

@@ -1,7 +1,14 @@
 {#- Three-valued alteration status of each sample for each co-occurrence gene (seed
     genes_of_interest, role driver/cooccurrence): mutation genes use counted MAF mutations among
     mutation-profiled samples; fusion genes use fusions among SV-profiled samples. NULL = not
-    profiled. Grain: study_id, sample_id, gene. -#}
+    profiled. Grain: study_id, sample_id, gene. Built by study (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{#- profiling depends on the gene panels the study uses, wherever they are defined -#}
+{%- set scope = her2lung_study_scope(context=her2lung_gene_panel_context()) %}
 with genes as (
     select hugo_symbol as gene, cooccurrence_alteration
     from {{ ref('genes_of_interest') }}
@@ -10,10 +17,12 @@ with genes as (
 
 profiling as (
     select * from {{ ref('fct_gene_profiling') }}
+    where {{ scope }}
 ),
 
 alterations as (
     select * from {{ ref('fct_alterations') }}
+    where {{ scope }}
 ),
 
 altered as (
@@ -43,3 +52,7 @@ final as (
 )
 
 select * from final
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

@@ -1,6 +1,12 @@
 {#- The alterations of marts.fct_alterations that are ERBB2 or whose symbol or Entrez id
     stands for ERBB2, with the gene each of the two names on its own (seed gene_aliases;
-    ERBB2IP names ERBIN). Grain: alteration_id. -#}
+    ERBB2IP names ERBIN). Grain: alteration_id. Built by study (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with alterations as (
     select
         alteration_id,
@@ -16,6 +22,7 @@ with alterations as (
         {{ quality_gene_by_symbol('source_gene_symbol') }} as gene_by_symbol,
         {{ quality_gene_by_entrez('entrez_gene_id') }} as gene_by_entrez
     from {{ ref('fct_alterations') }}
+    where {{ scope }}
 ),
 
 final as (
@@ -27,3 +34,7 @@ final as (
 )
 
 select * from final
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

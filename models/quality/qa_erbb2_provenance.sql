@@ -5,10 +5,16 @@
     Entrez_Gene_Id resolve to ERBB2. Amplifications: exactly one raw discrete CNA cell (wide:
     the sample's column; long: Sample_Id and Value) that reads 2 on a line resolving to ERBB2.
     Gene resolution is the quality layer's own (macros/quality/erbb2_quality_genes.sql).
-    Grain: alteration_id. -#}
+    Grain: alteration_id. Built by study (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with facts as (
     select * from {{ ref('fct_alterations') }}
-    where gene = 'ERBB2' and alteration_type in ('mutation', 'amplification')
+    where gene = 'ERBB2' and alteration_type in ('mutation', 'amplification') and {{ scope }}
 ),
 
 maf_lines as (
@@ -20,7 +26,7 @@ maf_lines as (
         {{ cbio_raw_field('Hugo_Symbol') }} as raw_hugo_symbol,
         nullif({{ to_bigint(cbio_raw_field('Entrez_Gene_Id')) }}, 0) as raw_entrez_gene_id,
         cast(null as {{ dbt.type_string() }}) as raw_value
-    from ({{ cbio_data_rows(ref('raw_cbioportal__mutations_lines')) }}) as parsed
+    from ({{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__mutations_lines'), scope)) }}) as parsed
 ),
 
 wide_cna_lines as (
@@ -32,7 +38,7 @@ wide_cna_lines as (
         header_names,
         {{ cbio_raw_field('Hugo_Symbol') }} as raw_hugo_symbol,
         nullif({{ to_bigint(cbio_raw_field('Entrez_Gene_Id')) }}, 0) as raw_entrez_gene_id
-    from ({{ cbio_data_rows(ref('raw_cbioportal__cna_discrete_lines')) }}) as parsed
+    from ({{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__cna_discrete_lines'), scope)) }}) as parsed
 ),
 
 long_cna_lines as (
@@ -44,7 +50,7 @@ long_cna_lines as (
         {{ cbio_raw_field('Hugo_Symbol') }} as raw_hugo_symbol,
         nullif({{ to_bigint(cbio_raw_field('Entrez_Gene_Id')) }}, 0) as raw_entrez_gene_id,
         {{ cbio_raw_field('Value') }} as raw_value
-    from ({{ cbio_data_rows(ref('raw_cbioportal__cna_discrete_long_lines')) }}) as parsed
+    from ({{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__cna_discrete_long_lines'), scope)) }}) as parsed
 ),
 
 raw_matches as (
@@ -142,3 +148,7 @@ final as (
 )
 
 select * from final
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}

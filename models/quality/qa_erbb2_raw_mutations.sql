@@ -1,7 +1,14 @@
 {#- Every raw MAF data line whose gene resolves to ERBB2 (the quality layer's own resolution,
     seed gene_aliases), whether its Variant_Classification is nonsynonymous (seed
     variant_classifications), whether staging quarantined it, and what marts.fct_alterations
-    made of it (by provenance). Grain: study_id, source_file, source_line. -#}
+    made of it (by provenance). Grain: study_id, source_file, source_line. Built by study
+    (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with raw_rows as (
     select
         study_id,
@@ -12,7 +19,7 @@ with raw_rows as (
         nullif({{ to_bigint(cbio_raw_field('Entrez_Gene_Id')) }}, 0) as raw_entrez_gene_id,
         {{ cbio_raw_field('Variant_Classification') }} as raw_variant_classification,
         {{ cbio_raw_field('HGVSp_Short') }} as raw_hgvsp
-    from ({{ cbio_data_rows(ref('raw_cbioportal__mutations_lines')) }}) as parsed
+    from ({{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__mutations_lines'), scope)) }}) as parsed
 ),
 
 nonsynonymous_classes as (
@@ -24,6 +31,7 @@ nonsynonymous_classes as (
 quarantined as (
     select study_id, source_file, source_line, max(reject_reason) as reject_reason
     from {{ ref('stg_cbioportal__mutations_rejected') }}
+    where {{ scope }}
     group by study_id, source_file, source_line
 ),
 
@@ -35,7 +43,7 @@ facts as (
         max(case when gene = 'ERBB2' and alteration_type = 'mutation' then 1 else 0 end) as n_erbb2_mutation_facts,
         max(gene || ' ' || alteration_type) as fact_description
     from {{ ref('fct_alterations') }}
-    where source_column = 0
+    where source_column = 0 and {{ scope }}
     group by study_id, source_file, source_line
 ),
 
@@ -74,3 +82,7 @@ final as (
 )
 
 select * from final
+
+-- built by study (macros/io/incremental_studies.sql)
+-- depends_on: {{ ref('raw_cbioportal__study_versions') }}
+-- depends_on: {{ ref('raw_cbioportal__built_studies') }}
