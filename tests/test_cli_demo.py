@@ -4,6 +4,7 @@ nothing else is, and staged + rejected rows add up to the raw lines."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,10 +34,12 @@ def built(tmp_path_factory):
         text=True,
     )
     assert demo.returncode == 0, demo.stderr
+    # dbt's own DBT_TARGET_PATH moves its artifacts: the quality gate must read them there
     build = subprocess.run(
         [HER2LUNG, "build", "--studies", str(studies), "--db", str(db)],
         capture_output=True,
         text=True,
+        env={**os.environ, "DBT_TARGET_PATH": str(root / "dbt-target")},
     )
     manifest = write_demo_studies(root / "again", n_patients=400)
     return build, db, manifest
@@ -48,6 +51,7 @@ def test_build_succeeds_and_prints_a_summary(built):
     assert "Studies" in build.stdout
     assert "her2lung_demo_luad" in build.stdout
     assert "Quarantined rows by reason" in build.stdout
+    assert (db.parent.parent / "dbt-target" / "run_results.json").exists()
     assert "ERBB2 prevalence by driver cohort" in build.stdout
     assert str(db.resolve()) in build.stdout
 

@@ -1,10 +1,10 @@
 """her2lung: an analytics warehouse for HER2 (ERBB2) alterations in NSCLC."""
 
-__version__ = "0.1.0"
-
 import importlib
 import threading
 from types import ModuleType
+
+__version__ = "0.1.0"
 
 _IMPORT_LOCK = threading.Lock()
 

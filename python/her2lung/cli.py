@@ -156,7 +156,7 @@ def _quality_gate(candidate: Path) -> bool:
 
     print(f"quality checks on {candidate} ...", flush=True)
     try:
-        run_results, manifest = quality.read_dbt_artifacts(warehouse.project_dir() / "target")
+        run_results, manifest = quality.read_dbt_artifacts(warehouse.dbt_target_path())
         report = quality.validate(candidate, run_results=run_results, manifest=manifest)
     except Exception as exc:  # a crash of the suite must block the publish, with its reason
         print(

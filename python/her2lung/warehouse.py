@@ -75,6 +75,15 @@ def dbt_env(studies_dir: Path | str, db_path: Path | str) -> dict[str, str]:
     return env
 
 
+def dbt_target_path(target_path: Path | str | None = None) -> Path:
+    """Where dbt writes its artifacts (run_results.json, manifest.json) for a run of
+    :func:`run_dbt`: ``target_path`` if given, else ``$DBT_TARGET_PATH`` (dbt's own variable;
+    a relative path is under the project folder, as dbt resolves it), else ``<project>/target``."""
+    chosen = target_path or os.environ.get("DBT_TARGET_PATH") or "target"
+    path = Path(chosen)
+    return path if path.is_absolute() else project_dir() / path
+
+
 def run_dbt(
     args: list[str],
     *,
@@ -109,7 +118,7 @@ def run_dbt(
     proc = subprocess.run(
         cmd, cwd=project, env=dbt_env(studies_dir, db_path), capture_output=True, text=True
     )
-    results_file = Path(target_path or project / "target") / "run_results.json"
+    results_file = dbt_target_path(target_path) / "run_results.json"
     run_results = None
     if results_file.exists():
         try:
