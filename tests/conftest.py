@@ -18,7 +18,8 @@ if _main is not None and getattr(_main, "__spec__", None) is None and not hasatt
     _main.__file__ = "<pytest-xdist worker>"
 
 
-# The longest modules first, so that pytest-xdist's workers finish at about the same time.
+# The longest modules first, so that pytest-xdist's workers finish at about the same time
+# (tasks.py turns off xdist's own reordering, which puts the files with the most tests first).
 LONGEST_FIRST = ("test_spark.py", "test_incremental.py", "test_publish.py", "test_quality.py")
 
 
