@@ -68,21 +68,9 @@ def demo() -> None:
 
 def test() -> None:
     """Run the whole test suite (what CI runs), one pytest-xdist worker per core; the tests of
-    one file stay in one worker (they share their module's build), and the files are handed
-    out in the order tests/conftest.py gives them (the longest first)."""
+    one file stay in one worker (they share their module's build)."""
     ensure_environment()
-    _run(
-        BIN / "python",
-        "-m",
-        "pytest",
-        "-q",
-        "-n",
-        "auto",
-        "--dist",
-        "loadfile",
-        "--no-loadscope-reorder",
-        env=_env(),
-    )
+    _run(BIN / "python", "-m", "pytest", "-q", "-n", "auto", "--dist", "loadfile", env=_env())
 
 
 TASKS = {"demo": demo, "test": test}

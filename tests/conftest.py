@@ -14,18 +14,9 @@ if str(TESTS_DIR) not in sys.path:
 # and calls sys.exit(0) when great-expectations imports pyspark.sql.connect without grpc
 # installed (pyspark/sql/connect/utils.py). Name the worker's main module so it does not.
 _main = sys.modules.get("__main__")
-if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+if (
+    _main is not None
+    and getattr(_main, "__spec__", None) is None
+    and not hasattr(_main, "__file__")
+):
     _main.__file__ = "<pytest-xdist worker>"
-
-
-# The longest modules first, so that pytest-xdist's workers finish at about the same time
-# (tasks.py turns off xdist's own reordering, which puts the files with the most tests first).
-LONGEST_FIRST = ("test_spark.py", "test_incremental.py", "test_publish.py", "test_quality.py")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    def rank(item):
-        name = item.path.name
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: the order within a module is kept
