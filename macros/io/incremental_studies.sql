@@ -27,6 +27,9 @@
     read per study (the condition names the unqualified column study_id). `context`: optional
     SQL returning (study_id, context), what else a study's rows depend on. -#}
 {% macro her2lung_study_scope(context=none) -%}
+    {#- called while dbt parses too: these refs make the model depend on the bookkeeping -#}
+    {%- do ref('raw_cbioportal__study_versions') -%}
+    {%- set book = her2lung__built_studies_relation() -%}
     {%- if not execute or config.get('materialized') != 'incremental' or model.resource_type != 'model' -%}
         {#- parsing, a unit test (its inputs are fixtures), or a model configured as a table -#}
         {{ return('true') }}
@@ -39,7 +42,6 @@
         {{ return('true') }}
     {%- endif -%}
     {%- set versions = her2lung__study_build_versions(context) -%}
-    {%- set book = her2lung__built_studies_relation() -%}
     {%- set model_name = sql_string(this.identifier) -%}
     {%- set keep = [] -%}
     {%- if is_incremental() -%}

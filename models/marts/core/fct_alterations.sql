@@ -44,7 +44,3 @@ final as (
 )
 
 select * from final
-
--- built by study (macros/io/incremental_studies.sql)
--- depends_on: {{ ref('raw_cbioportal__study_versions') }}
--- depends_on: {{ ref('raw_cbioportal__built_studies') }}

@@ -21,7 +21,3 @@ select
     cast(is_panel_undefined as boolean) as is_panel_undefined
 from {{ ref('int_samples__gene_profiling') }}
 where {{ her2lung_study_scope(context=her2lung_gene_panel_context()) }}
-
--- built by study (macros/io/incremental_studies.sql)
--- depends_on: {{ ref('raw_cbioportal__study_versions') }}
--- depends_on: {{ ref('raw_cbioportal__built_studies') }}

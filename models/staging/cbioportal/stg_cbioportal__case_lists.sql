@@ -5,8 +5,3 @@
     post_hook="{{ her2lung_mark_studies_built() }}"
 ) }}
 {{ staged_rows(ref('base_cbioportal__case_lists'), her2lung_study_scope()) }}
-
--- built by study (macros/io/incremental_studies.sql)
--- depends_on: {{ ref('raw_cbioportal__study_versions') }}
--- depends_on: {{ ref('raw_cbioportal__built_studies') }}
-

@@ -19,7 +19,3 @@ from {{ ref('base_cbioportal__copy_number_cells') }}
 where reject_reason is null
     and cell_kind = 'call'
     and {{ her2lung_study_scope() }}
-
--- built by study (macros/io/incremental_studies.sql)
--- depends_on: {{ ref('raw_cbioportal__study_versions') }}
--- depends_on: {{ ref('raw_cbioportal__built_studies') }}

@@ -33,7 +33,3 @@ from rejected
 left join data_lines
     on rejected.source_file = data_lines.source_file
     and rejected.source_line = data_lines.source_line
-
--- built by study (macros/io/incremental_studies.sql)
--- depends_on: {{ ref('raw_cbioportal__study_versions') }}
--- depends_on: {{ ref('raw_cbioportal__built_studies') }}

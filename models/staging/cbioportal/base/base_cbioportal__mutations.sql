@@ -10,10 +10,6 @@
 ) }}
 {%- set scope = her2lung_study_scope() %}
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
--- built by study (macros/io/incremental_studies.sql)
--- depends_on: {{ ref('raw_cbioportal__study_versions') }}
--- depends_on: {{ ref('raw_cbioportal__built_studies') }}
-
 with parsed as (
     {{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__mutations_lines'), scope)) }}
 ),
