@@ -44,6 +44,9 @@ def _compiled(target: Path, model: str) -> str:
 
 # models built by study, by path under models/
 BY_STUDY = {
+    "base_cbioportal__samples": "staging/cbioportal/base",
+    "base_cbioportal__patients": "staging/cbioportal/base",
+    "base_cbioportal__gene_panels": "staging/cbioportal/base",
     "base_cbioportal__mutations": "staging/cbioportal/base",
     "stg_cbioportal__copy_number_alterations": "staging/cbioportal",
     "stg_cbioportal__case_lists": "staging/cbioportal",
@@ -169,15 +172,16 @@ def test_unchanged_files_are_not_read_again(refreshed):
 
 
 def test_only_new_and_changed_studies_are_staged_again(refreshed):
-    """The models built by study keep the unchanged study's rows (its id is in the kept list of
-    the compiled SQL) and compute the changed and added ones; the removed study is gone from
-    the bookkeeping, and every recorded study is marked built."""
+    """The models built by study keep the unchanged study's rows and compute the changed and
+    added ones only (the compiled SQL lists them; the kept study is not named); the removed
+    study is gone from the bookkeeping, and every recorded study is marked built."""
     folders = refreshed["names"]
     a, b, d = (refreshed["study_ids"][folders[i]] for i in (0, 1, 3))  # c was removed
+    to_build = ", ".join(f"'{s}'" for s in sorted([b, d]))
     for model in BY_STUDY:
         sql = refreshed["compiled_by_study"][model]
-        assert f"study_id not in ('{a}')" in sql, model
-        assert f"'{b}'" not in sql and f"'{d}'" not in sql, model
+        assert f"(study_id is null or study_id in ({to_build}))" in sql, model
+        assert f"'{a}'" not in sql, model
         recorded = {(s, built) for m, s, built in refreshed["built_studies"] if m == model}
         assert recorded == {(a, True), (b, True), (d, True)}, model
 
@@ -211,3 +215,72 @@ def test_loaded_files_record_every_file(refreshed):
     a, b, c, d = refreshed["names"]
     n_files, n_loaded, folders = refreshed["loaded_mutation_files"]
     assert (n_files, n_loaded, sorted(folders)) == (3, 3, sorted([a, b, d]))
+
+
+@pytest.fixture(scope="module")
+def panel_moved(tmp_path_factory) -> dict:
+    """Study a uses a gene panel defined only in study b's folder; the panel then changes in b
+    (ERBB2 leaves its gene list) while a's own files stay as they were; study c is untouched."""
+    root = tmp_path_factory.mktemp("panel-context")
+    data = root / "data"
+    write_demo_studies(data, scale="small")
+    a, b, c = sorted(p for p in data.iterdir() if p.is_dir())[:3]
+    studies = root / "studies"
+    shutil.copytree(a, studies / a.name)
+    shutil.copytree(b, studies / b.name)
+    studies.joinpath(c.name).symlink_to(c)
+    panel = sorted((studies / a.name).glob("data_gene_panel_*.txt"))[0]
+    assert "matrix" not in panel.name
+    moved = studies / b.name / panel.name
+    panel.rename(moved)
+    db, target = root / "w.duckdb", root / "target"
+    _build(NO_TESTS, studies, db, target)
+    profiled_before = _erbb2_mutation_profiled(built_db(db), a.name)
+
+    text = moved.read_text()
+    assert "\tERBB2\t" in text
+    stat = moved.stat()
+    moved.write_text(text.replace("\tERBB2\t", "\t"))
+    os.utime(moved, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    _build(NO_TESTS, studies, db, target)
+    incremental = fingerprints(built_db(db))
+    profiled_after = _erbb2_mutation_profiled(built_db(db), a.name)
+    genomics_sql = _compiled_model(target, "int_samples__genomics")
+    _build([*NO_TESTS, "--full-refresh"], studies, db, target)
+    ids = _study_ids(built_db(db))
+    return {
+        "studies": (ids[a.name], ids[b.name], ids[c.name]),
+        "panel": panel.name,
+        "profiled": (profiled_before, profiled_after),
+        "genomics_sql": genomics_sql,
+        "incremental": incremental,
+        "full_refresh": fingerprints(built_db(db)),
+    }
+
+
+def _erbb2_mutation_profiled(db: Path, folder: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    (n,) = con.execute(
+        "select count(*) from intermediate.int_samples__genomics as g "
+        "join raw.raw_cbioportal__meta_lines as m on m.meta_value = g.study_id "
+        "where m.meta_key = 'cancer_study_identifier' and m.study_folder = ? "
+        "and m.source_file = m.study_folder || '/meta_study.txt' and g.is_erbb2_mutation_profiled",
+        [folder],
+    ).fetchone()
+    con.close()
+    return n
+
+
+def test_a_study_is_built_again_when_a_panel_defined_elsewhere_changes(panel_moved):
+    """A study's staged rows depend on the definitions of the panels its samples use, wherever
+    they are defined: a's files did not change, but it is built again, its samples on that
+    panel are no longer ERBB2-profiled, and the result equals a full refresh. The untouched
+    study c is kept."""
+    a, b, c = panel_moved["studies"]
+    before, after = panel_moved["profiled"]
+    assert before > after, (before, after)
+    to_build = ", ".join(f"'{s}'" for s in sorted([a, b]))
+    assert f"(study_id is null or study_id in ({to_build}))" in panel_moved["genomics_sql"]
+    assert f"'{c}'" not in panel_moved["genomics_sql"]
+    problems = diff_fingerprints(panel_moved["full_refresh"], panel_moved["incremental"])
+    assert not problems, problems[:10]

@@ -23,7 +23,7 @@
     table on every run (insert_overwrite), as the raw models do. -#}
 
 {#- SQL condition on `study_id` selecting the rows this build must compute: `true` for a full
-    build, else the rows of studies not kept (and rows without a study). Put it on every input
+    build, else the rows of the studies to build (and rows without a study). Put it on every input
     read per study (the condition names the unqualified column study_id). `context`: optional
     SQL returning (study_id, context), what else a study's rows depend on. -#}
 {% macro her2lung_study_scope(context=none) -%}
@@ -68,7 +68,15 @@
             ~ pending | join(", ")) -%}
     {%- endif -%}
     {%- if not keep -%}{{ return('true') }}{%- endif -%}
-    {{ return("(study_id is null or study_id not in " ~ her2lung__sql_list(keep) ~ ")") }}
+    {#- the studies to build, listed (not "not in the kept ones"): DuckDB pushes an IN list down
+        to the scans of stored tables, and a study's rows are then read from its row groups only
+        (int_samples__gene_status of one GENIE study: 1.2 s -> 0.2 s). Every row's study_id is
+        NULL or a study of raw_cbioportal__study_versions: both come from the folder's
+        meta_study.txt (raw_cbioportal__data_files). -#}
+    {%- set build = [] -%}
+    {%- for study in versions | sort if study not in keep -%}{%- do build.append(study) -%}{%- endfor -%}
+    {%- if not build -%}{{ return('study_id is null') }}{%- endif -%}
+    {{ return("(study_id is null or study_id in " ~ her2lung__sql_list(build) ~ ")") }}
 {%- endmacro %}
 
 {#- `(select * from relation where <scope>)`: a relation cut to the rows in scope. -#}

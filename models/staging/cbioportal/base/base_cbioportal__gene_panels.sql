@@ -1,14 +1,20 @@
 {#- Gene panel matrix rows (sample x profile -> panel), typed, with the first reason to reject
-    them. Grain: (source_file, source_line, column_position). -#}
+    them. Grain: (source_file, source_line, column_position). Built by study (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with cells as (
-    {{ cbio_matrix_cells(ref('raw_cbioportal__gene_panel_matrix_lines'), ['sample_id'], with_line=false) }}
+    {{ cbio_matrix_cells(her2lung_in_scope(ref('raw_cbioportal__gene_panel_matrix_lines'), scope), ['sample_id'], with_line=false) }}
 ),
 
 clinical_samples as (
     select study_id, sample_id from {{ ref('base_cbioportal__samples') }}
-    where reject_reason is null
+    where reject_reason is null and {{ scope }}
 ),
 
 typed as (

@@ -1,9 +1,15 @@
 {#- Every data row of the clinical sample files, typed, with the first reason to reject it
-    (NULL = valid). Grain: one row per raw data line (source_file, source_line). -#}
+    (NULL = valid). Grain: one row per raw data line (source_file, source_line). Built by study (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 -- depends_on: {{ ref('raw_cbioportal__load_problems') }}
 
 with parsed as (
-    {{ cbio_data_rows(ref('raw_cbioportal__clinical_sample_lines')) }}
+    {{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__clinical_sample_lines'), scope)) }}
 ),
 
 typed as (
