@@ -1,5 +1,6 @@
 {#- Gene panel matrix rows (sample x profile -> panel), typed, with the first reason to reject
-    them. Grain: (source_file, source_line, column_position). Built by study (macros/io/incremental_studies.sql). -#}
+    them. Grain: (source_file, source_line, column_position). Built by study
+    (macros/io/incremental_studies.sql). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),

@@ -1,5 +1,6 @@
 {#- Every data row of the clinical sample files, typed, with the first reason to reject it
-    (NULL = valid). Grain: one row per raw data line (source_file, source_line). Built by study (macros/io/incremental_studies.sql). -#}
+    (NULL = valid). Grain: one row per raw data line (source_file, source_line). Built by study
+    (macros/io/incremental_studies.sql). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
