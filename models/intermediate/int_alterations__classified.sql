@@ -8,7 +8,9 @@
     A view: fct_alterations stores these rows (with the mart's types), and int_samples__genomics
     reads only the driver and ERBB2 rows; a stored copy here cost a full write of every event. -#}
 {{ config(materialized='view') }}
-with alterations as (
+-- alterations and with_alt_residue are each read twice (rows, and the oncogenic matches): inlined
+-- rather than materialised over every study (macros/sql/inline_cte.sql)
+with alterations as {{ inline_cte() }} (
     select * from {{ ref('int_alterations__unioned') }}
 ),
 
@@ -37,7 +39,7 @@ exon20_loci as (
     where region = 'exon20'
 ),
 
-with_alt_residue as (
+with_alt_residue as {{ inline_cte() }} (
     select
         alterations.*,
         -- the alternate residue of a simple substitution written p.L858R (NULL otherwise)
