@@ -250,7 +250,6 @@ def panel_moved(tmp_path_factory) -> dict:
     ids = _study_ids(built_db(db))
     return {
         "studies": (ids[a.name], ids[b.name], ids[c.name]),
-        "panel": panel.name,
         "profiled": (profiled_before, profiled_after),
         "genomics_sql": genomics_sql,
         "incremental": incremental,
