@@ -235,7 +235,8 @@ def panel_moved(tmp_path_factory) -> dict:
     panel.rename(moved)
     db, target = root / "w.duckdb", root / "target"
     _build(NO_TESTS, studies, db, target)
-    profiled_before = _erbb2_mutation_profiled(built_db(db), a.name)
+    ids = _study_ids(built_db(db))
+    profiled_before = _erbb2_mutation_profiled(built_db(db), ids[a.name])
 
     text = moved.read_text()
     assert "\tERBB2\t" in text
@@ -244,10 +245,9 @@ def panel_moved(tmp_path_factory) -> dict:
     os.utime(moved, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     _build(NO_TESTS, studies, db, target)
     incremental = fingerprints(built_db(db))
-    profiled_after = _erbb2_mutation_profiled(built_db(db), a.name)
+    profiled_after = _erbb2_mutation_profiled(built_db(db), ids[a.name])
     genomics_sql = _compiled_model(target, "int_samples__genomics")
     _build([*NO_TESTS, "--full-refresh"], studies, db, target)
-    ids = _study_ids(built_db(db))
     return {
         "studies": (ids[a.name], ids[b.name], ids[c.name]),
         "profiled": (profiled_before, profiled_after),
@@ -257,14 +257,12 @@ def panel_moved(tmp_path_factory) -> dict:
     }
 
 
-def _erbb2_mutation_profiled(db: Path, folder: str) -> int:
+def _erbb2_mutation_profiled(db: Path, study_id: str) -> int:
     con = duckdb.connect(str(db), read_only=True)
     (n,) = con.execute(
-        "select count(*) from intermediate.int_samples__genomics as g "
-        "join raw.raw_cbioportal__meta_lines as m on m.meta_value = g.study_id "
-        "where m.meta_key = 'cancer_study_identifier' and m.study_folder = ? "
-        "and m.source_file = m.study_folder || '/meta_study.txt' and g.is_erbb2_mutation_profiled",
-        [folder],
+        "select count(*) from intermediate.int_samples__genomics "
+        "where study_id = ? and is_erbb2_mutation_profiled",
+        [study_id],
     ).fetchone()
     con.close()
     return n
