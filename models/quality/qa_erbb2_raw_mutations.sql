@@ -35,22 +35,29 @@ quarantined as (
     group by study_id, source_file, source_line
 ),
 
-facts as (
-    select
-        study_id,
-        source_file,
-        source_line,
-        max(case when gene = 'ERBB2' and alteration_type = 'mutation' then 1 else 0 end) as n_erbb2_mutation_facts,
-        max(gene || ' ' || alteration_type) as fact_description
-    from {{ ref('fct_alterations') }}
-    where source_column = 0 and {{ scope }}
-    group by study_id, source_file, source_line
-),
-
 erbb2_rows as (
     select *
     from raw_rows
     where {{ quality_resolves_to_erbb2('raw_hugo_symbol', 'raw_entrez_gene_id') }}
+),
+
+-- the facts of the ERBB2 lines only: joined to them before grouping (grouping every fact of the
+-- warehouse by line was most of this model's time)
+facts as (
+    select
+        alterations.study_id,
+        alterations.source_file,
+        alterations.source_line,
+        max(case when alterations.gene = 'ERBB2' and alterations.alteration_type = 'mutation' then 1 else 0 end)
+            as n_erbb2_mutation_facts,
+        max(alterations.gene || ' ' || alterations.alteration_type) as fact_description
+    from {{ her2lung_in_scope(ref('fct_alterations'), scope) }} as alterations
+    inner join (select distinct study_id, source_file, source_line from erbb2_rows) as erbb2_lines
+        on alterations.study_id = erbb2_lines.study_id
+        and alterations.source_file = erbb2_lines.source_file
+        and alterations.source_line = erbb2_lines.source_line
+    where alterations.source_column = 0
+    group by alterations.study_id, alterations.source_file, alterations.source_line
 ),
 
 final as (
