@@ -35,7 +35,7 @@ def _run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
 
 def ensure_environment() -> None:
     """Create .venv and install the project with its test extras, once per pyproject change."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (run by the system python3, any version)
         sys.exit(f"her2lung needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and (BIN / "her2lung").exists():
@@ -62,13 +62,23 @@ def demo() -> None:
     env = _env()
     _run(BIN / "her2lung", "demo", "--out", DEMO_STUDIES, env=env)
     _run(BIN / "her2lung", "build", "--studies", DEMO_STUDIES, "--db", DEMO_DB, env=env)
-    _run(BIN / "her2lung", "report", "--db", DEMO_DB, "--out", DEMO_REPORT, "--studies", DEMO_STUDIES,
-         env=env)
+    _run(
+        BIN / "her2lung",
+        "report",
+        "--db",
+        DEMO_DB,
+        "--out",
+        DEMO_REPORT,
+        "--studies",
+        DEMO_STUDIES,
+        env=env,
+    )
 
 
 def test() -> None:
     """Run the whole test suite (what CI runs), one pytest-xdist worker per core; the tests of
-    one file stay in one worker (they share their module's build)."""
+    one file, or of the files that read one shared build, stay in one worker
+    (tests/conftest.py)."""
     ensure_environment()
     _run(BIN / "python", "-m", "pytest", "-q", "-n", "auto", "--dist", "loadfile", env=_env())
 

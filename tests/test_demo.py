@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+
 from her2lung.demo import DemoManifest, write_demo_studies
 
 STUDY = "her2lung_demo_luad"

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from shared_builds import full_build_of
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
-
-from her2lung.warehouse import run_dbt
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TCGA = SHARED / "tcga-luad"
@@ -36,12 +35,8 @@ pytestmark = pytest.mark.skipif(not TCGA.is_dir(), reason="../shared/data/tcga-l
 
 @pytest.fixture(scope="module")
 def tcga_db(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tcga_marts")
-    studies = root / "studies"
-    studies.mkdir()
-    (studies / "tcga-luad").symlink_to(TCGA)
-    db = root / "w.duckdb"
-    result = run_dbt(["build"], studies_dir=studies, db_path=db, target_path=root / "target")
+    """The study built alone, all of `dbt build` (shared with test_e2e_real_studies.py)."""
+    db, result = full_build_of(TCGA, "tcga_luad", tmp_path_factory)
     assert result.ok, result.stdout[-4000:]
     return db
 

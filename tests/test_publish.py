@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from shared_builds import built_once
 
 from her2lung import publish
 from her2lung.demo import write_demo_studies
@@ -54,22 +55,23 @@ class Demo:
     build_id: str
 
 
-_BUILT: dict[str, Demo] = {}
-
-
 def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """Write the 300-patient demo study and `dbt build` it once per session (cached; the shell
-    and BI tests import this). Callers must not modify the returned files: copy them."""
-    if "demo" not in _BUILT:
-        root = tmp_path_factory.mktemp("published_demo")
-        studies = root / "studies"
-        write_demo_studies(studies, seed=SEED_A, n_patients=PATIENTS)
+    """Write the 300-patient demo study and `dbt build` it once per test session, across
+    workers (the shell and BI tests import this; shared_builds.py). Callers must not modify
+    the returned files: copy them."""
+
+    def build(root: Path) -> None:
+        write_demo_studies(root / "studies", seed=SEED_A, n_patients=PATIENTS)
         db = root / "warehouse" / "her2lung.duckdb"
-        result = run_dbt(["build"], studies_dir=studies, db_path=db, target_path=root / "target")
+        result = run_dbt(
+            ["build"], studies_dir=root / "studies", db_path=db, target_path=root / "target"
+        )
         assert result.ok, result.stdout[-5000:] + "\n" + str(result.failures())
         assert "her2lung: published" in result.stdout
-        _BUILT["demo"] = Demo(studies, db, root / "target", publish.read_build_id(db))
-    return _BUILT["demo"]
+
+    root = built_once("published_demo", tmp_path_factory, build)
+    db = root / "warehouse" / "her2lung.duckdb"
+    return Demo(root / "studies", db, root / "target", publish.read_build_id(db))
 
 
 def sha256(path: Path) -> str:

@@ -7,10 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from her2lung.stats import benjamini_hochberg, cooccurrence_stats, prevalence_ci
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 from statsmodels.stats.multitest import multipletests
+
+from her2lung.stats import benjamini_hochberg, cooccurrence_stats, prevalence_ci
 
 TOL = 1e-9
 CELLS = ["n_both", "n_erbb2_only", "n_gene_only", "n_neither"]

@@ -8,11 +8,12 @@ import numpy as np
 import numpy.testing as npt
 import pandas as pd
 import pytest
-from her2lung import survival as sv
 from lifelines import CoxPHFitter, CoxTimeVaryingFitter, KaplanMeierFitter
 from lifelines.datasets import load_lung
 from lifelines.statistics import logrank_test, multivariate_logrank_test, proportional_hazard_test
 from lifelines.utils import median_survival_times
+
+from her2lung import survival as sv
 
 # --------------------------------------------------------------------------- fixtures
 

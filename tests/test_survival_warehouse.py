@@ -21,6 +21,7 @@ import pytest
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import median_survival_times
+from shared_builds import built_once
 
 from her2lung.demo import write_demo_studies
 from her2lung.warehouse import project_dir, run_dbt
@@ -74,26 +75,22 @@ class DemoWarehouse:
     target_path: Path
 
 
-_BUILT: dict[str, DemoWarehouse] = {}
-
-
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
-    """Write the demo studies and `dbt build` them once per test session (cached here, so
-    test_report.py, which imports this function, reuses the same build)."""
-    if "demo" not in _BUILT:
-        root = tmp_path_factory.mktemp("survival_demo")
-        studies = root / "studies"
-        write_demo_studies(studies)
-        built = DemoWarehouse(studies, root / "warehouse.duckdb", root / "target")
+    """Write the demo studies and `dbt build` them once per test session, across workers
+    (test_report.py, which imports this function, reads the same build; shared_builds.py)."""
+
+    def build(root: Path) -> None:
+        write_demo_studies(root / "studies")
         result = run_dbt(
             ["build"],
-            studies_dir=built.studies_dir,
-            db_path=built.db_path,
-            target_path=built.target_path,
+            studies_dir=root / "studies",
+            db_path=root / "warehouse.duckdb",
+            target_path=root / "target",
         )
         assert result.ok, result.stdout[-5000:] + "\n" + str(result.failures())
-        _BUILT["demo"] = built
-    return _BUILT["demo"]
+
+    root = built_once("survival_demo", tmp_path_factory, build)
+    return DemoWarehouse(root / "studies", root / "warehouse.duckdb", root / "target")
 
 
 @pytest.fixture(scope="module")

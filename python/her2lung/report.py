@@ -852,7 +852,8 @@ def write_report(
     Files that cannot be found are listed in the report (and in ``Report.missing_files``).
     """
     db_path = Path(db_path)
-    if not db_path.exists():  # a DuckDB file, or a Spark warehouse folder (summary.connect_read_only)
+    # a DuckDB file, or a Spark warehouse folder (summary.connect_read_only)
+    if not db_path.exists():
         raise FileNotFoundError(f"no warehouse at {db_path}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

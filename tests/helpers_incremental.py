@@ -1,0 +1,66 @@
+"""What the incremental-refresh tests share (test_incremental.py, test_incremental_panels.py):
+dbt builds without the tests, the compiled SQL of the models built by study, study ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from her2lung.warehouse import run_dbt
+
+# what `dbt build` does but the tests
+NO_TESTS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+RAW_LINE_MODELS = ("mutations", "clinical_sample", "cna_discrete", "gene_panel_matrix")
+
+
+def dbt_build(args: list[str], studies: Path, db: Path, target: Path) -> None:
+    result = run_dbt(args, studies_dir=studies, db_path=db, target_path=target)
+    assert result.ok, result.stdout[-4000:] + str(result.failures())
+
+
+def compiled_raw(target: Path, model: str) -> str:
+    return (target / "compiled" / "her2lung" / "models" / "raw" / f"{model}.sql").read_text()
+
+
+# models built by study, by path under models/
+BY_STUDY = {
+    "base_cbioportal__samples": "staging/cbioportal/base",
+    "base_cbioportal__patients": "staging/cbioportal/base",
+    "base_cbioportal__gene_panels": "staging/cbioportal/base",
+    "base_cbioportal__mutations": "staging/cbioportal/base",
+    "stg_cbioportal__copy_number_alterations": "staging/cbioportal",
+    "stg_cbioportal__case_lists": "staging/cbioportal",
+    "fct_alterations": "marts/core",
+    "fct_gene_profiling": "marts/core",
+    "int_samples__genomics": "intermediate",
+    "int_samples__gene_status": "intermediate",
+    "qa_erbb2_raw_mutations": "quality",
+    "qa_erbb2_provenance": "quality",
+    "qa_erbb2_gene_identity": "quality",
+}
+
+
+def compiled_model(target: Path, model: str) -> str:
+    path = target / "compiled" / "her2lung" / "models" / BY_STUDY[model] / f"{model}.sql"
+    return path.read_text()
+
+
+def study_ids(db: Path) -> dict[str, str]:
+    """study folder -> study id."""
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "select study_folder, meta_value from raw.raw_cbioportal__meta_lines "
+        "where meta_key = 'cancer_study_identifier'"
+    ).fetchall()
+    con.close()
+    return dict(rows)
+
+
+def rows_by_folder(db: Path, table: str) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        f"select split_part(source_file, '/', 1), count(*) from raw.{table} group by 1"
+    ).fetchall()
+    con.close()
+    return dict(rows)

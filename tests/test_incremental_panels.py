@@ -1,0 +1,88 @@
+"""Incremental refresh when a gene panel changes outside a study's folder: a study's staged rows
+depend on the definitions of the panels its samples use, wherever they are defined, so the
+study is built again although its own files did not change (macros/io/incremental_studies.sql);
+the result equals `--full-refresh`. Files changing in the study itself: test_incremental.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from helpers_incremental import NO_TESTS, compiled_model, dbt_build, study_ids
+
+from her2lung.demo import write_demo_studies
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from run_benchmark import built_db, diff_fingerprints, fingerprints  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def panel_moved(tmp_path_factory) -> dict:
+    """Study a uses a gene panel defined only in study b's folder; the panel then changes in b
+    (ERBB2 leaves its gene list) while a's own files stay as they were; study c is untouched."""
+    root = tmp_path_factory.mktemp("panel-context")
+    data = root / "data"
+    write_demo_studies(data, scale="small")
+    a, b, c = sorted(p for p in data.iterdir() if p.is_dir())[:3]
+    studies = root / "studies"
+    shutil.copytree(a, studies / a.name)
+    shutil.copytree(b, studies / b.name)
+    studies.joinpath(c.name).symlink_to(c)
+    panel = sorted((studies / a.name).glob("data_gene_panel_*.txt"))[0]
+    assert "matrix" not in panel.name
+    moved = studies / b.name / panel.name
+    panel.rename(moved)
+    db, target = root / "w.duckdb", root / "target"
+    dbt_build(NO_TESTS, studies, db, target)
+    ids = study_ids(built_db(db))
+    profiled_before = _erbb2_mutation_profiled(built_db(db), ids[a.name])
+
+    text = moved.read_text()
+    assert "\tERBB2\t" in text
+    stat = moved.stat()
+    moved.write_text(text.replace("\tERBB2\t", "\t"))
+    os.utime(moved, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    dbt_build(NO_TESTS, studies, db, target)
+    incremental = fingerprints(built_db(db))
+    profiled_after = _erbb2_mutation_profiled(built_db(db), ids[a.name])
+    genomics_sql = compiled_model(target, "int_samples__genomics")
+    dbt_build([*NO_TESTS, "--full-refresh"], studies, db, target)
+    return {
+        "studies": (ids[a.name], ids[b.name], ids[c.name]),
+        "profiled": (profiled_before, profiled_after),
+        "genomics_sql": genomics_sql,
+        "incremental": incremental,
+        "full_refresh": fingerprints(built_db(db)),
+    }
+
+
+def _erbb2_mutation_profiled(db: Path, study_id: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    (n,) = con.execute(
+        "select count(*) from intermediate.int_samples__genomics "
+        "where study_id = ? and is_erbb2_mutation_profiled",
+        [study_id],
+    ).fetchone()
+    con.close()
+    return n
+
+
+def test_a_study_is_built_again_when_a_panel_defined_elsewhere_changes(panel_moved):
+    """A study's staged rows depend on the definitions of the panels its samples use, wherever
+    they are defined: a's files did not change, but it is built again, its samples on that
+    panel are no longer ERBB2-profiled, and the result equals a full refresh. The untouched
+    study c is kept."""
+    a, b, c = panel_moved["studies"]
+    before, after = panel_moved["profiled"]
+    assert before > after, (before, after)
+    to_build = ", ".join(f"'{s}'" for s in sorted([a, b]))
+    assert f"(study_id is null or study_id in ({to_build}))" in panel_moved["genomics_sql"]
+    assert f"'{c}'" not in panel_moved["genomics_sql"]
+    problems = diff_fingerprints(panel_moved["full_refresh"], panel_moved["incremental"])
+    assert not problems, problems[:10]
