@@ -43,6 +43,7 @@ SHARED_BUILD_GROUPS = {
 _GROUP_OF_FILE = {name: group for group, files in SHARED_BUILD_GROUPS.items() for name in files}
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: plain pytest runs without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """--dist loadfile, with the files of one shared build in one unit of work."""
     if config.getvalue("dist") != "loadfile":
