@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from helpers_studies import built_warehouse
 
 from her2lung.warehouse import DbtResult
 
@@ -58,7 +59,6 @@ def full_build_of(
     """`dbt build` of one study folder alone (e.g. ../shared's TCGA LUAD, which the end-to-end
     and the marts tests both read): the warehouse file it left (published, or the candidate
     when a node failed) and dbt's result."""
-    from her2lung.publish import candidate_path
     from her2lung.warehouse import run_dbt
 
     def build(root: Path) -> None:
@@ -74,7 +74,4 @@ def full_build_of(
         save_result(result, root / "result.json")
 
     root = built_once(name, tmp_path_factory, build)
-    db = root / "warehouse.duckdb"
-    if not db.exists() and candidate_path(db).exists():
-        db = candidate_path(db)
-    return db, load_result(root / "result.json")
+    return built_warehouse(root / "warehouse.duckdb"), load_result(root / "result.json")
