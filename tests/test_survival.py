@@ -566,6 +566,31 @@ def test_adjusted_model_uses_available_covariates_and_complete_cases():
     assert (unadjusted["n"] == 100).all()
 
 
+def test_adjust_for_narrows_the_adjusted_model_per_comparison():
+    """adjust_for {comparison: names} fits the adjusted model on the named covariates only:
+    the same estimates as leaving the other covariate columns out of the input, the others
+    noted as left out; comparisons it does not name keep all four candidates."""
+    df = pd.concat([_synthetic(comparison="a", seed=4), _synthetic(comparison="b", seed=5)])
+    narrowed = sv.cox(df, adjust_for={"a": ("age_at_diagnosis", "stage")})
+    alone = sv.cox(df[df["comparison"] == "a"].drop(columns=["sex", "smoking_status"]))
+    a_rows = narrowed[narrowed["comparison"] == "a"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        a_rows[["model", "term", "hazard_ratio", "ci_low", "ci_high", "p_value", "n"]],
+        alone[["model", "term", "hazard_ratio", "ci_low", "ci_high", "p_value", "n"]],
+        rtol=1e-12,
+    )
+    adjusted = a_rows[a_rows["model"] == "adjusted"]
+    assert adjusted["note"].str.contains("sex left out (adjust_for)", regex=False).all()
+    assert adjusted["note"].str.contains("smoking_status left out (adjust_for)", regex=False).all()
+    assert not adjusted["term"].str.startswith(("sex", "smoking_status")).any()
+    b_rows = narrowed[narrowed["comparison"] == "b"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(b_rows, sv.cox(df[df["comparison"] == "b"]))
+    with pytest.raises(ValueError, match="unknown covariate"):
+        sv.cox(df, adjust_for={"a": ("age_at_diagnosis", "ecog")})
+    with pytest.raises(TypeError, match="not a str"):
+        sv.run_all(df, adjust_for={"a": "stage"})
+
+
 def test_convergence_error_is_reported_in_note():
     df = _synthetic(sizes={"a": 20, "b": 20})
     # Age perfectly collinear with the group indicator: singular information matrix.
@@ -815,6 +840,8 @@ def test_run_all_shares_work_but_equals_the_single_functions():
     results = sv.run_all(df)
     for name in ("km_curves", "km_medians", "logrank", "cox"):
         pd.testing.assert_frame_equal(results[name], getattr(sv, name)(df))
+    options = {"reference_group": {"b": "neither"}, "adjust_for": {"a": ["sex"]}}
+    pd.testing.assert_frame_equal(sv.run_all(df, **options)["cox"], sv.cox(df, **options))
 
 
 def test_column_shortcuts_equal_row_by_row_mapping():

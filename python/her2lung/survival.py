@@ -228,6 +228,7 @@ def cox(
     *,
     reference_group: str | Mapping[str, str] | None = None,
     min_covariate_fraction: float = DEFAULT_MIN_COVARIATE_FRACTION,
+    adjust_for: Mapping[str, Iterable[str]] | None = None,
 ) -> pd.DataFrame:
     """Cox proportional-hazards models of group membership, unadjusted and adjusted.
 
@@ -243,6 +244,9 @@ def cox(
       the comparison's analysis rows and it takes at least two values. Rows missing
       a used covariate are dropped for the adjusted model only (its ``n`` shows
       this); levels or covariates left without variance after that are dropped.
+      ``adjust_for`` {comparison: covariate names} narrows a comparison's candidates
+      to those named (the others are noted as left out); comparisons it does not name
+      consider all four.
 
     Reference group: ``reference_group`` may be a label (it must exist in every
     comparison) or a mapping {comparison: label}; otherwise
@@ -262,9 +266,8 @@ def cox(
     n_events, ph_test_p_value, is_underpowered, note.
     """
     _check_min_group_size(min_group_size)
-    if not 0.0 <= min_covariate_fraction <= 1.0:
-        raise ValueError(f"min_covariate_fraction must be in [0, 1], got {min_covariate_fraction}")
-    return _cox(_split(df), min_group_size, reference_group, min_covariate_fraction)
+    _check_cox_options(min_covariate_fraction, adjust_for)
+    return _cox(_split(df), min_group_size, reference_group, min_covariate_fraction, adjust_for)
 
 
 def run_all(
@@ -273,11 +276,12 @@ def run_all(
     *,
     reference_group: str | Mapping[str, str] | None = None,
     min_covariate_fraction: float = DEFAULT_MIN_COVARIATE_FRACTION,
+    adjust_for: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """All four results: keys ``km_curves``, ``km_medians``, ``logrank``, ``cox``."""
+    """All four results: keys ``km_curves``, ``km_medians``, ``logrank``, ``cox`` (the
+    options as in :func:`km_medians`, :func:`logrank` and :func:`cox`)."""
     _check_min_group_size(min_group_size)
-    if not 0.0 <= min_covariate_fraction <= 1.0:
-        raise ValueError(f"min_covariate_fraction must be in [0, 1], got {min_covariate_fraction}")
+    _check_cox_options(min_covariate_fraction, adjust_for)
     comparisons = _split(df)
     counts = [_counts(comp) for comp in comparisons]
     fits = _km_fits(comparisons, counts)
@@ -285,7 +289,9 @@ def run_all(
         "km_curves": _km_curves(comparisons, counts, fits),
         "km_medians": _km_medians(comparisons, min_group_size, counts, fits),
         "logrank": _logrank(comparisons, min_group_size, counts),
-        "cox": _cox(comparisons, min_group_size, reference_group, min_covariate_fraction),
+        "cox": _cox(
+            comparisons, min_group_size, reference_group, min_covariate_fraction, adjust_for
+        ),
     }
 
 
@@ -348,6 +354,26 @@ def _check_min_group_size(min_group_size: int) -> None:
         raise TypeError(f"min_group_size must be an int, got {min_group_size!r}")
     if min_group_size < 0:
         raise ValueError(f"min_group_size must be >= 0, got {min_group_size}")
+
+
+def _check_cox_options(
+    min_covariate_fraction: float, adjust_for: Mapping[str, Iterable[str]] | None
+) -> None:
+    if not 0.0 <= min_covariate_fraction <= 1.0:
+        raise ValueError(f"min_covariate_fraction must be in [0, 1], got {min_covariate_fraction}")
+    if adjust_for is None:
+        return
+    if not isinstance(adjust_for, Mapping):
+        raise TypeError("adjust_for must be None or a mapping {comparison: covariate names}")
+    for comparison, names in adjust_for.items():
+        if isinstance(names, str):
+            raise TypeError(f"adjust_for[{comparison!r}] must be a collection of names, not a str")
+        unknown = sorted(set(names) - set(_COVARIATE_LEVELS))
+        if unknown:
+            raise ValueError(
+                f"adjust_for[{comparison!r}]: unknown covariate(s) {unknown}; "
+                f"choose from {list(_COVARIATE_LEVELS)}"
+            )
 
 
 def _to_float(series: pd.Series, name: str) -> np.ndarray:
@@ -1262,12 +1288,16 @@ def _group_design(data: pd.DataFrame, labels: Sequence[str], reference: str) -> 
 
 
 def _select_covariates(
-    comp: _Comparison, min_covariate_fraction: float
+    comp: _Comparison, min_covariate_fraction: float, wanted: Iterable[str] | None
 ) -> tuple[list[str], list[str]]:
     """Covariates usable for a comparison's adjusted model, and why others are not."""
     used: list[str] = []
     notes: list[str] = []
+    wanted = None if wanted is None else frozenset(wanted)
     for name in _COVARIATE_LEVELS:
+        if wanted is not None and name not in wanted:
+            notes.append(f"{name} left out (adjust_for)")
+            continue
         if name not in comp.covariates_present:
             notes.append(f"{name} absent")
             continue
@@ -1441,6 +1471,7 @@ def _cox(
     min_group_size: int,
     reference_group: str | Mapping[str, str] | None,
     min_covariate_fraction: float,
+    adjust_for: Mapping[str, Iterable[str]] | None = None,
 ) -> pd.DataFrame:
     rows: list[dict] = []
     for comp in comparisons:
@@ -1458,7 +1489,9 @@ def _cox(
         rows += _cox_rows(comp, "unadjusted", design, fit, reason is not None, notes)
 
         # Adjusted: complete cases on the covariates available for this comparison.
-        covariates, selection_notes = _select_covariates(comp, min_covariate_fraction)
+        covariates, selection_notes = _select_covariates(
+            comp, min_covariate_fraction, (adjust_for or {}).get(comp.name)
+        )
         complete = comp.data.dropna(subset=covariates).reset_index(drop=True)
         adjusted = _group_design(complete, comp.labels, reference)
         kept = _add_covariates(adjusted, covariates)
