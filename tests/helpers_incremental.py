@@ -64,3 +64,17 @@ def rows_by_folder(db: Path, table: str) -> dict[str, int]:
     ).fetchall()
     con.close()
     return dict(rows)
+
+
+def verified_studies(db: Path) -> dict[str, set[str]]:
+    """model -> the studies its data tests have passed on (raw_cbioportal__built_studies)."""
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        "select model_name, study_id from raw.raw_cbioportal__built_studies "
+        "where is_built and is_verified"
+    ).fetchall()
+    con.close()
+    out: dict[str, set[str]] = {}
+    for model, study in rows:
+        out.setdefault(model, set()).add(study)
+    return out

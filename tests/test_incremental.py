@@ -27,9 +27,12 @@ from helpers_incremental import (
     dbt_build,
     rows_by_folder,
     study_ids,
+    verified_studies,
 )
 
 from her2lung.demo import write_demo_studies
+from her2lung.publish import candidate_path
+from her2lung.warehouse import run_dbt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import prevalence_duckdb  # noqa: E402
@@ -51,7 +54,7 @@ def refreshed(tmp_path_factory) -> dict:
     shutil.copytree(b, studies / b.name)  # a real copy: it is edited below
     (studies / c.name).symlink_to(c)
     db, target = root / "w.duckdb", root / "target"
-    dbt_build(NO_TESTS, studies, db, target)
+    dbt_build(["build"], studies, db, target)  # with the tests: they verify a, b and c
     before = {
         m: rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS
     }
@@ -92,6 +95,42 @@ def refreshed(tmp_path_factory) -> dict:
     con.close()
     ids_by_folder = study_ids(built_db(db))
     after = {m: rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS}
+    unique_test = next(target.glob("compiled/**/unique_fct_alterations_alteration_id.sql"))
+    scoped = {
+        "unique_test": unique_test.read_text(),
+        "verified": verified_studies(built_db(db)),
+    }
+
+    # a failing test on a study's rows: the study stays unverified, so it is tested again
+    # (on a copy of the warehouse, which the failed builds leave unpublishable)
+    kept = ids_by_folder[a.name]
+    spoilt = root / "spoilt" / "w.duckdb"
+    candidate = candidate_path(spoilt)
+    candidate.parent.mkdir()
+    shutil.copyfile(candidate_path(db), candidate)
+    con = duckdb.connect(str(candidate))
+    con.execute(
+        "insert into marts.fct_alterations select * from marts.fct_alterations "
+        "where study_id = ? limit 1",
+        [kept],
+    )
+    con.execute(
+        "update raw.raw_cbioportal__built_studies set is_verified = false "
+        "where model_name = 'fct_alterations' and study_id = ?",
+        [kept],
+    )
+    con.close()
+    failing = []
+    for _ in range(2):
+        result = run_dbt(
+            ["build", "--select", "fct_alterations"],
+            studies_dir=studies,
+            db_path=spoilt,
+            target_path=root / "spoilt" / "target",
+        )
+        failing.append((result.ok, [f["node"] for f in result.failures()]))
+    scoped["failing_builds"] = failing
+    scoped["verified_after_failures"] = verified_studies(candidate)
 
     dbt_build([*NO_TESTS, "--full-refresh"], studies, db, target)
     return {
@@ -108,6 +147,7 @@ def refreshed(tmp_path_factory) -> dict:
         "full_refresh_compiled": compiled_raw(target, "raw_cbioportal__mutations_lines"),
         "agreement": agree,
         "loaded_mutation_files": loaded,
+        "scoped": scoped,
     }
 
 
@@ -167,3 +207,35 @@ def test_loaded_files_record_every_file(refreshed):
     a, b, c, d = refreshed["names"]
     n_files, n_loaded, folders = refreshed["loaded_mutation_files"]
     assert (n_files, n_loaded, sorted(folders)) == (3, 3, sorted([a, b, d]))
+
+
+def test_data_tests_check_only_studies_not_yet_verified(refreshed):
+    """The tests of a model built by study check the rows of studies its tests have not yet
+    passed on (macros/tests/study_scope.sql): after the first build verified a, b and c, the
+    rebuild tests b (changed) and d (added), not a; then every kept study is verified."""
+    folders = refreshed["names"]
+    a, b, d = (refreshed["study_ids"][folders[i]] for i in (0, 1, 3))
+    scoped = refreshed["scoped"]
+    to_check = ", ".join(f"'{s}'" for s in sorted([b, d]))
+    assert f"(study_id is null or study_id in ({to_check}))" in scoped["unique_test"]
+    assert f"'{a}'" not in scoped["unique_test"]
+    for model in (
+        "fct_alterations",
+        "stg_cbioportal__copy_number_alterations",
+        "stg_cbioportal__mutations",
+    ):
+        assert scoped["verified"][model] == {a, b, d}, model
+    # models without data tests are never verified, so nothing of theirs is left untested
+    assert scoped["verified"].get("int_samples__genomics", set()) == set()
+
+
+def test_a_failing_test_keeps_its_study_unverified(refreshed):
+    """A duplicated alteration of study a, once a is no longer verified, fails the uniqueness
+    test in every build until fixed; a failed test verifies nothing."""
+    folders = refreshed["names"]
+    a, b, d = (refreshed["study_ids"][folders[i]] for i in (0, 1, 3))
+    scoped = refreshed["scoped"]
+    for ok, failed in scoped["failing_builds"]:
+        assert not ok
+        assert any("unique_fct_alterations_alteration_id" in node for node in failed), failed
+    assert scoped["verified_after_failures"]["fct_alterations"] == {b, d}
