@@ -583,6 +583,8 @@ def test_adjust_for_narrows_the_adjusted_model_per_comparison():
     assert adjusted["note"].str.contains("sex left out (adjust_for)", regex=False).all()
     assert adjusted["note"].str.contains("smoking_status left out (adjust_for)", regex=False).all()
     assert not adjusted["term"].str.startswith(("sex", "smoking_status")).any()
+    as_iterator = sv.cox(df, adjust_for={"a": iter(("age_at_diagnosis", "stage"))})
+    pd.testing.assert_frame_equal(as_iterator, narrowed)
     b_rows = narrowed[narrowed["comparison"] == "b"].reset_index(drop=True)
     pd.testing.assert_frame_equal(b_rows, sv.cox(df[df["comparison"] == "b"]))
     with pytest.raises(ValueError, match="unknown covariate"):

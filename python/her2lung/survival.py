@@ -266,7 +266,7 @@ def cox(
     n_events, ph_test_p_value, is_underpowered, note.
     """
     _check_min_group_size(min_group_size)
-    _check_cox_options(min_covariate_fraction, adjust_for)
+    adjust_for = _check_cox_options(min_covariate_fraction, adjust_for)
     return _cox(_split(df), min_group_size, reference_group, min_covariate_fraction, adjust_for)
 
 
@@ -281,7 +281,7 @@ def run_all(
     """All four results: keys ``km_curves``, ``km_medians``, ``logrank``, ``cox`` (the
     options as in :func:`km_medians`, :func:`logrank` and :func:`cox`)."""
     _check_min_group_size(min_group_size)
-    _check_cox_options(min_covariate_fraction, adjust_for)
+    adjust_for = _check_cox_options(min_covariate_fraction, adjust_for)
     comparisons = _split(df)
     counts = [_counts(comp) for comp in comparisons]
     fits = _km_fits(comparisons, counts)
@@ -358,22 +358,26 @@ def _check_min_group_size(min_group_size: int) -> None:
 
 def _check_cox_options(
     min_covariate_fraction: float, adjust_for: Mapping[str, Iterable[str]] | None
-) -> None:
+) -> dict[str, frozenset[str]] | None:
+    """Validate the Cox options; return adjust_for as {comparison: frozenset of names}."""
     if not 0.0 <= min_covariate_fraction <= 1.0:
         raise ValueError(f"min_covariate_fraction must be in [0, 1], got {min_covariate_fraction}")
     if adjust_for is None:
-        return
+        return None
     if not isinstance(adjust_for, Mapping):
         raise TypeError("adjust_for must be None or a mapping {comparison: covariate names}")
+    checked = {}
     for comparison, names in adjust_for.items():
         if isinstance(names, str):
             raise TypeError(f"adjust_for[{comparison!r}] must be a collection of names, not a str")
-        unknown = sorted(set(names) - set(_COVARIATE_LEVELS))
+        checked[comparison] = frozenset(names)  # read once: names may be an iterator
+        unknown = sorted(checked[comparison] - set(_COVARIATE_LEVELS))
         if unknown:
             raise ValueError(
                 f"adjust_for[{comparison!r}]: unknown covariate(s) {unknown}; "
                 f"choose from {list(_COVARIATE_LEVELS)}"
             )
+    return checked
 
 
 def _to_float(series: pd.Series, name: str) -> np.ndarray:
@@ -1288,12 +1292,11 @@ def _group_design(data: pd.DataFrame, labels: Sequence[str], reference: str) -> 
 
 
 def _select_covariates(
-    comp: _Comparison, min_covariate_fraction: float, wanted: Iterable[str] | None
+    comp: _Comparison, min_covariate_fraction: float, wanted: frozenset[str] | None
 ) -> tuple[list[str], list[str]]:
     """Covariates usable for a comparison's adjusted model, and why others are not."""
     used: list[str] = []
     notes: list[str] = []
-    wanted = None if wanted is None else frozenset(wanted)
     for name in _COVARIATE_LEVELS:
         if wanted is not None and name not in wanted:
             notes.append(f"{name} left out (adjust_for)")
@@ -1471,7 +1474,7 @@ def _cox(
     min_group_size: int,
     reference_group: str | Mapping[str, str] | None,
     min_covariate_fraction: float,
-    adjust_for: Mapping[str, Iterable[str]] | None = None,
+    adjust_for: Mapping[str, frozenset[str]] | None = None,
 ) -> pd.DataFrame:
     rows: list[dict] = []
     for comp in comparisons:
