@@ -3,9 +3,10 @@
     whose counts disagree. For line-grain entities. -#}
 {% test raw_lines_accounted_for(model, raw_lines, rejected, base=none, not_stored_condition=none) %}
 {#- the model's rows come cut to the test's study scope; its other inputs are cut here -#}
-{%- set raw_lines = her2lung_test_input(raw_lines) -%}
-{%- set rejected = her2lung_test_input(rejected) -%}
-{%- set base = her2lung_test_input(base) if base is not none else none -%}
+{%- set scope = her2lung_test_study_scope() -%}
+{%- set raw_lines = her2lung_in_scope(raw_lines, scope) -%}
+{%- set rejected = her2lung_in_scope(rejected, scope) -%}
+{%- set base = her2lung_in_scope(base, scope) if base is not none else none -%}
 with raw_counts as (
     select source_file, count(*) as n_raw
     from {{ raw_lines }}
@@ -54,9 +55,10 @@ where n_raw <> n_staged + n_rejected + n_not_stored
     identifier columns; a line of the wrong width counts once) are all accounted for as staged,
     rejected, or not stored because diploid/missing (column `is_not_stored_expression`). -#}
 {% test raw_cells_accounted_for(model, raw_lines, rejected, base, id_columns, not_stored_condition) %}
-{%- set raw_lines = her2lung_test_input(raw_lines) -%}
-{%- set rejected = her2lung_test_input(rejected) -%}
-{%- set base = her2lung_test_input(base) -%}
+{%- set scope = her2lung_test_study_scope() -%}
+{%- set raw_lines = her2lung_in_scope(raw_lines, scope) -%}
+{%- set rejected = her2lung_in_scope(rejected, scope) -%}
+{%- set base = her2lung_in_scope(base, scope) -%}
 with headers as (
     select source_file, {{ lower_trim_list(split_tabs('line')) }} as header_names
     from {{ raw_lines }}

@@ -26,7 +26,8 @@
     {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') }}
 {%- endmacro %}
 
-{#- SQL condition on study_id: the rows the running data test must check (`true`: all). -#}
+{#- SQL condition on study_id: the rows the running data test must check (`true`: all). A test
+    reading other inputs too cuts them with her2lung_in_scope (raw_lines_accounted_for.sql). -#}
 {% macro her2lung_test_study_scope() -%}
     {%- if not execute or model.resource_type != 'test' or target.type != 'duckdb'
         or invocation_args_dict.get('which') != 'build' -%}
@@ -49,12 +50,6 @@
         her2lung_study_scope deletes the others' rows on every build. -#}
     {%- if not unverified -%}{{ return('study_id is null') }}{%- endif -%}
     {{ return("(study_id is null or study_id in " ~ her2lung__sql_list(unverified) ~ ")") }}
-{%- endmacro %}
-
-{#- `(select * from relation where <scope>)`: a test's other inputs (raw lines, quarantine, base
-    view) cut to the rows its scope checks. -#}
-{% macro her2lung_test_input(relation) -%}
-    {{ return(her2lung_in_scope(relation, her2lung_test_study_scope())) }}
 {%- endmacro %}
 
 {#- on-run-end: the models built by study whose every data test ran in this build and passed

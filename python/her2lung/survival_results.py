@@ -47,11 +47,13 @@ def table(name: str, cohorts, comparisons, min_group_size: int) -> pd.DataFrame:
         raise ValueError(f"unknown survival table {name!r}; expected one of {TABLES}")
     seed = comparisons.df()
     settings = _settings(seed)
-    key = (_content_key(cohorts), int(min_group_size), settings)
+    content, loaded = _content_key(cohorts)
+    key = (content, int(min_group_size), settings)
     with _LOCK:
         if _latest["key"] != key:
             _latest["key"], _latest["tables"] = None, None  # never keep a half-made run
-            _latest["tables"] = _run(cohorts.df(), int(min_group_size), settings)
+            frame = cohorts.df() if loaded is None else loaded
+            _latest["tables"] = _run(frame, int(min_group_size), settings)
             _latest["key"] = key
         return _latest["tables"][name].copy()
 
@@ -77,19 +79,20 @@ def _settings(seed: pd.DataFrame) -> tuple[tuple[str, str, tuple[str, ...]], ...
     return tuple(sorted(settings))
 
 
-def _content_key(relation) -> tuple:
+def _content_key(relation) -> tuple[tuple, pd.DataFrame | None]:
     """Columns, row count and two row-hash sums of a table: equal keys mean equal content
-    (up to a 128-bit hash collision)."""
+    (up to a 128-bit hash collision). DuckDB hashes the table itself; another relation is
+    loaded to be hashed, and the loaded frame is returned too (else None)."""
     if isinstance(relation, duckdb.DuckDBPyRelation):
         n, first, second = relation.aggregate(
             "count(*), sum(hash(*COLUMNS(*))), sum(hash(*COLUMNS(*), 'her2lung'))"
         ).fetchone()
-        return (tuple(relation.columns), tuple(map(str, relation.types)), n, first, second)
+        return (tuple(relation.columns), tuple(map(str, relation.types)), n, first, second), None
     frame = relation.df()
     hashes = pd.util.hash_pandas_object(frame, index=False)
     salted = pd.util.hash_pandas_object(frame, index=False, hash_key="her2lung_results")
     columns = tuple(frame.columns), tuple(map(str, frame.dtypes))
-    return (*columns, len(frame), int(hashes.sum()), int(salted.sum()))
+    return (*columns, len(frame), int(hashes.sum()), int(salted.sum())), frame
 
 
 def _run(cohorts: pd.DataFrame, min_group_size: int, settings: tuple) -> Mapping[str, pd.DataFrame]:
