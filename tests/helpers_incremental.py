@@ -46,35 +46,38 @@ def compiled_model(target: Path, model: str) -> str:
     return path.read_text()
 
 
+def fetch_all(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of a query on a warehouse file, opened read-only and closed again."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 def study_ids(db: Path) -> dict[str, str]:
     """study folder -> study id."""
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(
-        "select study_folder, meta_value from raw.raw_cbioportal__meta_lines "
-        "where meta_key = 'cancer_study_identifier'"
-    ).fetchall()
-    con.close()
-    return dict(rows)
+    return dict(
+        fetch_all(
+            db,
+            "select study_folder, meta_value from raw.raw_cbioportal__meta_lines "
+            "where meta_key = 'cancer_study_identifier'",
+        )
+    )
 
 
 def rows_by_folder(db: Path, table: str) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(
-        f"select split_part(source_file, '/', 1), count(*) from raw.{table} group by 1"
-    ).fetchall()
-    con.close()
-    return dict(rows)
+    return dict(
+        fetch_all(
+            db, f"select split_part(source_file, '/', 1), count(*) from raw.{table} group by 1"
+        )
+    )
 
 
 def verified_studies(db: Path) -> dict[str, set[str]]:
     """model -> the studies its data tests have passed on (raw_cbioportal__built_studies)."""
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(
-        "select model_name, study_id from raw.raw_cbioportal__built_studies "
-        "where is_built and is_verified"
-    ).fetchall()
-    con.close()
     out: dict[str, set[str]] = {}
-    for model, study in rows:
+    for model, study in fetch_all(
+        db,
+        "select model_name, study_id from raw.raw_cbioportal__built_studies "
+        "where is_built and is_verified",
+    ):
         out.setdefault(model, set()).add(study)
     return out

@@ -25,6 +25,7 @@ from helpers_incremental import (
     compiled_model,
     compiled_raw,
     dbt_build,
+    fetch_all,
     rows_by_folder,
     study_ids,
     verified_studies,
@@ -79,20 +80,17 @@ def refreshed(tmp_path_factory) -> dict:
     prevalence_duckdb.prevalence(studies).to_csv(floor_csv, index=False)
     prevalence_pandas.prevalence(studies).to_csv(pandas_csv, index=False)
     agree = agreement(built_db(db), floor_csv, pandas_csv)
-    con = duckdb.connect(str(built_db(db)), read_only=True)
-    loaded = con.execute(
+    (loaded,) = fetch_all(
+        built_db(db),
         "select count(*), count(*) filter (where is_loaded), "
         "list(distinct split_part(source_file, '/', 1)) "
-        "from raw.raw_cbioportal__loaded_files where model_name = 'raw_cbioportal__mutations_lines'"
-    ).fetchone()
-    con.close()
+        "from raw.raw_cbioportal__loaded_files where model_name = 'raw_cbioportal__mutations_lines'",
+    )
     compiled = {m: compiled_raw(target, f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS}
     compiled_by_study = {m: compiled_model(target, m) for m in BY_STUDY}
-    con = duckdb.connect(str(built_db(db)), read_only=True)
-    built_studies = con.execute(
-        "select model_name, study_id, is_built from raw.raw_cbioportal__built_studies"
-    ).fetchall()
-    con.close()
+    built_studies = fetch_all(
+        built_db(db), "select model_name, study_id, is_built from raw.raw_cbioportal__built_studies"
+    )
     ids_by_folder = study_ids(built_db(db))
     after = {m: rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS}
     unique_test = next(target.glob("compiled/**/unique_fct_alterations_alteration_id.sql"))

@@ -10,9 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
-from helpers_incremental import NO_TESTS, compiled_model, dbt_build, study_ids
+from helpers_incremental import NO_TESTS, compiled_model, dbt_build, fetch_all, study_ids
 
 from her2lung.demo import write_demo_studies
 
@@ -63,13 +62,12 @@ def panel_moved(tmp_path_factory) -> dict:
 
 
 def _erbb2_mutation_profiled(db: Path, study_id: str) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    (n,) = con.execute(
+    ((n,),) = fetch_all(
+        db,
         "select count(*) from intermediate.int_samples__genomics "
         "where study_id = ? and is_erbb2_mutation_profiled",
         [study_id],
-    ).fetchone()
-    con.close()
+    )
     return n
 
 
