@@ -26,33 +26,69 @@ if (
 
 # --------------------------------------------------------------------------- scheduling
 # `python3 tasks.py test` spreads the files over pytest-xdist workers (--dist loadfile): every
-# file is one unit of work (its tests share the module's build), and the files that read one
-# shared build (shared_builds.py) form one unit, so that no worker waits for another's build.
-# (xdist's own --dist loadgroup marks tests through a node attribute that pytest 9.2 no longer
-# reads, hence the scheduler below.)
+# file is one unit of work (its tests share the module's fixtures), and the files that read
+# one shared build (shared_builds.py) and are cheap beside it form one unit. The suite's time
+# is the busiest worker's, so the units go out longest first (the rough seconds below, measured
+# on 2 cores with `--durations`; unlisted files are short and go last), and a worker is given
+# its next unit only when its current one is nearly done, so that no long unit waits queued
+# behind another while a worker is idle. The first file to ask for a shared build makes it
+# (under a lock); longest-first puts test_publish.py, which makes the published demo, well
+# before the other files that read it. (xdist's own --dist loadgroup marks tests through a node
+# attribute that pytest 9.2 no longer reads, hence the scheduler below.)
 SHARED_BUILD_GROUPS = {
-    "published_demo": (
-        "test_publish.py",
-        "test_hostile_input.py",
-        "test_duckdb_shell.py",
-        "test_bi_dashboard.py",
-    ),
     "demo_warehouse": ("test_survival_warehouse.py", "test_report.py"),
     "tcga_luad": ("test_e2e_real_studies.py", "test_marts_tcga.py"),
 }
 _GROUP_OF_FILE = {name: group for group, files in SHARED_BUILD_GROUPS.items() for name in files}
+EXPECTED_SECONDS = {
+    "test_spark.py": 290,
+    "test_incremental.py": 250,
+    "test_publish.py": 245,
+    "test_incremental_panels.py": 190,
+    "test_hostile_input.py": 145,
+    "tcga_luad": 115,
+    "demo_warehouse": 95,
+    "test_quality.py": 95,
+    "test_bi_dashboard.py": 75,
+    "test_cli_demo.py": 70,
+    "test_validator_suite.py": 65,
+}
+
+
+def _unit_of(nodeid: str) -> str:
+    name = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return _GROUP_OF_FILE.get(name, name)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Longest units first (a stable sort: the tests of a unit keep their order)."""
+    items.sort(key=lambda item: -EXPECTED_SECONDS.get(_unit_of(item.nodeid), 0))
 
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: plain pytest runs without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """--dist loadfile, with the files of one shared build in one unit of work."""
+    """--dist loadfile over the units above, in collection order, one unit ahead at most."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class SharedBuildScheduling(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            name = super()._split_scope(nodeid).rsplit("/", 1)[-1]
-            return _GROUP_OF_FILE.get(name, name)
+    config.option.loadscopereorder = False  # keep the longest-first order of the collection
 
-    return SharedBuildScheduling(config, log)
+    class LongestFirstScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit_of(nodeid)
+
+        def _reschedule(self, node) -> None:
+            # xdist tops a worker up while it has 2 tests pending; a unit of 1-2 tests (a long
+            # build and its checks) would then queue the next long unit behind it. A worker
+            # holds its last test until it knows the next one, so top up at 1.
+            if node.shutting_down:
+                return
+            if not self.workqueue:
+                node.shutdown()
+                return
+            if self._pending_of(self.assigned_work[node]) > 1:
+                return
+            self._assign_work_unit(node)
+
+    return LongestFirstScheduling(config, log)
