@@ -2,21 +2,26 @@
 and analysis tables, row for row and value for value (floats to 1e-9), with the same column
 types; `her2lung summary` and `her2lung report` read the Spark-built warehouse.
 
-Both builds run seeds and models only (the data and unit tests are the same files on both
-engines and run in every `dbt build`), side by side. Spark reads the data files in 64 KB blocks
-here, so the exact line numbers of a file read in parallel (source_line of every staged,
+The Spark build runs seeds and models only (the data and unit tests are the same files on both
+engines and run in every `dbt build`). The DuckDB side is the session's published demo
+(test_publish.py, shared_builds.py: built once, with its tests) of the same generated studies,
+which Spark reads from a copy written here so that it starts at once. Spark reads the data
+files in 64 KB blocks here, so the exact line numbers of a file read in parallel (source_line of every staged,
 rejected and fact row) are compared too. Skipped, with the reason, where pyspark, dbt-spark or
 Java is missing."""
 
 from __future__ import annotations
 
+import filecmp
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from test_publish import PATIENTS, SEED_A, published_demo
 
 from her2lung import spark, warehouse
 from her2lung.demo import write_demo_studies
@@ -25,9 +30,9 @@ pytestmark = pytest.mark.spark
 
 REASON = spark.spark_available()
 COMPARED_SCHEMAS = ("staging", "marts", "analysis")
-# Values that describe the dbt invocation rather than the data.
-PER_INVOCATION_COLUMNS = {"invocation_id", "run_started_at_utc"}
-NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+# Values that describe the dbt invocation rather than the data: its id, start and the studies
+# folder it read (the two folders hold the same files, checked in `built`).
+PER_INVOCATION_COLUMNS = {"invocation_id", "run_started_at_utc", "studies_dir"}
 QUALITY_VIEWS = "path:models/quality"  # views: nothing stored to compare
 
 
@@ -37,8 +42,8 @@ def built(tmp_path_factory):
         pytest.skip(f"Spark target not available: {REASON}")
     root = tmp_path_factory.mktemp("spark")
     studies = root / "studies"
-    write_demo_studies(studies, n_patients=200)
-    spark_dir, duck_db = root / "spark-warehouse", root / "her2lung.duckdb"
+    write_demo_studies(studies, seed=SEED_A, n_patients=PATIENTS)
+    spark_dir = root / "spark-warehouse"
     spark_dir.mkdir()
     spark_build = subprocess.Popen(
         [
@@ -58,16 +63,21 @@ def built(tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    duck = warehouse.run_dbt(
-        ["build", *NO_TESTS, "--exclude", QUALITY_VIEWS],
-        studies_dir=studies,
-        db_path=duck_db,
-        target_path=root / "target-duck",
-    )
-    spark_output, _ = spark_build.communicate()
-    assert duck.ok, duck.stdout[-3000:]
+    try:
+        demo = published_demo(tmp_path_factory)  # waits for it if another worker builds it
+    finally:
+        spark_output, _ = spark_build.communicate()
     assert spark_build.returncode == 0, spark_output[-6000:]
-    return duck_db, spark_dir
+    assert _same_files(studies, demo.studies), "the published demo has other studies"
+    return demo.db, spark_dir
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    """Two folders hold the same files, byte for byte."""
+    names = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    if names != sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()):
+        return False
+    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
 
 
 def _tables(con: duckdb.DuckDBPyConnection, table_type: str) -> dict[str, list[tuple[str, str]]]:
