@@ -8,9 +8,7 @@
     A view: fct_alterations stores these rows (with the mart's types), and int_samples__genomics
     reads only the driver and ERBB2 rows; a stored copy here cost a full write of every event. -#}
 {{ config(materialized='view') }}
--- alterations and with_alt_residue are each read twice (rows, and the oncogenic matches): inlined
--- rather than materialised over every study (macros/sql/inline_cte.sql)
-with alterations as {{ inline_cte() }} (
+with alterations as (
     select * from {{ ref('int_alterations__unioned') }}
 ),
 
@@ -39,7 +37,7 @@ exon20_loci as (
     where region = 'exon20'
 ),
 
-with_alt_residue as {{ inline_cte() }} (
+with_alt_residue as (
     select
         alterations.*,
         -- the alternate residue of a simple substitution written p.L858R (NULL otherwise)
@@ -47,24 +45,23 @@ with_alt_residue as {{ inline_cte() }} (
     from alterations
 ),
 
-oncogenic_matches as (
-    select distinct with_alt_residue.alteration_id
-    from with_alt_residue
-    inner join oncogenic_variants
-        on with_alt_residue.gene = oncogenic_variants.gene
-        and with_alt_residue.alteration_type = 'mutation'
-        and {{ delimited_list_contains('oncogenic_variants.variant_classifications', '|', 'with_alt_residue.variant_classification') }}
-        and with_alt_residue.protein_position between oncogenic_variants.protein_start and oncogenic_variants.protein_end
-        and (
-            oncogenic_variants.alt_residues is null
-            or position(with_alt_residue.alt_residue in oncogenic_variants.alt_residues) > 0
-        )
-),
-
 classified as (
     select
         with_alt_residue.*,
-        oncogenic_matches.alteration_id is not null as is_oncogenic,
+        -- a correlated EXISTS, not a join with the matches of every row: a reader's filter (the
+        -- study scope of fct_alterations and int_samples__genomics) then cuts the matching too
+        exists (
+            select 1
+            from oncogenic_variants
+            where with_alt_residue.alteration_type = 'mutation'
+                and oncogenic_variants.gene = with_alt_residue.gene
+                and {{ delimited_list_contains('oncogenic_variants.variant_classifications', '|', 'with_alt_residue.variant_classification') }}
+                and with_alt_residue.protein_position between oncogenic_variants.protein_start and oncogenic_variants.protein_end
+                and (
+                    oncogenic_variants.alt_residues is null
+                    or position(with_alt_residue.alt_residue in oncogenic_variants.alt_residues) > 0
+                )
+        ) as is_oncogenic,
         case
             when with_alt_residue.gene <> 'ERBB2' or with_alt_residue.alteration_type <> 'mutation'
                 or not with_alt_residue.is_nonsynonymous then null
@@ -87,8 +84,6 @@ classified as (
         end as erbb2_mutation_class
     from with_alt_residue
     cross join regions
-    left join oncogenic_matches
-        on with_alt_residue.alteration_id = oncogenic_matches.alteration_id
     left join exon20_loci
         on upper(with_alt_residue.ncbi_build) = exon20_loci.ncbi_build
         and replace(upper(with_alt_residue.chromosome), 'CHR', '') = exon20_loci.chromosome
