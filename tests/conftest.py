@@ -32,8 +32,9 @@ if (
 # on 2 cores with `--durations`; unlisted files are short and go last), and a worker is given
 # its next unit only when its current one is nearly done, so that no long unit waits queued
 # behind another while a worker is idle. The first file to ask for a shared build makes it
-# (under a lock); longest-first puts test_publish.py, which makes the published demo, well
-# before the other files that read it. (xdist's own --dist loadgroup marks tests through a node
+# (under a lock) and the others wait for it: test_spark.py and test_publish.py start first and
+# one of them makes the published demo (the Spark build runs meanwhile), long before the
+# shorter files that read it too. (xdist's own --dist loadgroup marks tests through a node
 # attribute that pytest 9.2 no longer reads, hence the scheduler below.)
 SHARED_BUILD_GROUPS = {
     "demo_warehouse": ("test_survival_warehouse.py", "test_report.py"),

@@ -57,8 +57,8 @@ class Demo:
 
 def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """Write the 300-patient demo study and `dbt build` it once per test session, across
-    workers (the shell and BI tests import this; shared_builds.py). Callers must not modify
-    the returned files: copy them."""
+    workers (the shell, BI, hostile-input and Spark tests import this; shared_builds.py).
+    Callers must not modify the returned files: copy them."""
 
     def build(root: Path) -> None:
         write_demo_studies(root / "studies", seed=SEED_A, n_patients=PATIENTS)
