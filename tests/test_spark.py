@@ -6,9 +6,9 @@ The Spark build runs seeds and models only (the data and unit tests are the same
 engines and run in every `dbt build`). The DuckDB side is the session's published demo
 (test_publish.py, shared_builds.py: built once, with its tests) of the same generated studies,
 which Spark reads from a copy written here so that it starts at once. Spark reads the data
-files in 64 KB blocks here, so the exact line numbers of a file read in parallel (source_line of every staged,
-rejected and fact row) are compared too. Skipped, with the reason, where pyspark, dbt-spark or
-Java is missing."""
+files in 64 KB blocks here, so the exact line numbers of a file read in parallel (source_line
+of every staged, rejected and fact row) are compared too. Skipped, with the reason, where
+pyspark, dbt-spark or Java is missing."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ COMPARED_SCHEMAS = ("staging", "marts", "analysis")
 # Values that describe the dbt invocation rather than the data: its id, start and the studies
 # folder it read (the two folders hold the same files, checked in `built`).
 PER_INVOCATION_COLUMNS = {"invocation_id", "run_started_at_utc", "studies_dir"}
-QUALITY_VIEWS = "path:models/quality"  # views: nothing stored to compare
+QUALITY_VIEWS = "path:models/quality"  # schema quality: not compared
 
 
 @pytest.fixture(scope="module")
