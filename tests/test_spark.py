@@ -33,7 +33,7 @@ COMPARED_SCHEMAS = ("staging", "marts", "analysis")
 # Values that describe the dbt invocation rather than the data: its id, start and the studies
 # folder it read (the two folders hold the same files, checked in `built`).
 PER_INVOCATION_COLUMNS = {"invocation_id", "run_started_at_utc", "studies_dir"}
-QUALITY_VIEWS = "path:models/quality"  # schema quality: not compared
+QUALITY_MODELS = "path:models/quality"  # schema quality: not compared
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def built(tmp_path_factory):
             "build",
             "--no-tests",
             "--exclude",
-            QUALITY_VIEWS,
+            QUALITY_MODELS,
             "--target-path",
             str(root / "target-spark"),
         ],
