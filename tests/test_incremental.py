@@ -42,6 +42,9 @@ from run_benchmark import agreement, built_db, diff_fingerprints, fingerprints  
 
 pytestmark = pytest.mark.slow
 
+# a discrete CNA value -> another of the same width
+SAME_WIDTH_CNA_VALUE = {"0": "1", "1": "0", "2": "1", "-1": "-2", "-2": "-1"}
+
 
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory) -> dict:
@@ -64,14 +67,21 @@ def refreshed(tmp_path_factory) -> dict:
     maf = studies / b.name / "data_mutations.txt"
     lines = maf.read_text().splitlines(keepends=True)
     maf.write_text("".join(lines[:-1]))
+    # the CNA edit keeps the file's size and modification time: only its content tells
     cna = studies / b.name / "data_CNA.txt"
     text = cna.read_text()
     header, first, rest = text.split("\n", 2)
     cells = first.split("\t")
-    cells[2] = "-1" if cells[2] != "-1" else "1"
+    cells[2] = SAME_WIDTH_CNA_VALUE[cells[2]]
     stat = cna.stat()
     cna.write_text("\n".join([header, "\t".join(cells), rest]))
-    os.utime(cna, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    os.utime(cna, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (cna.stat().st_size, cna.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    # a's MAF rewritten with the same bytes, a minute later: not a change
+    a_maf = studies / a.name / "data_mutations.txt"
+    a_maf.write_bytes(a_maf.read_bytes())
+    a_stat = a_maf.stat()
+    os.utime(a_maf, ns=(a_stat.st_atime_ns, a_stat.st_mtime_ns + 60_000_000_000))
     (studies / c.name).unlink()
     (studies / d.name).symlink_to(d)
     dbt_build(["build"], studies, db, target)  # with the data and unit tests of `dbt build`
@@ -150,6 +160,8 @@ def refreshed(tmp_path_factory) -> dict:
 
 
 def test_unchanged_files_are_not_read_again(refreshed):
+    """Unchanged means the same content: a's MAF, rewritten with the same bytes and a new
+    modification time, is kept; b's CNA file, edited with its size and time kept, is read."""
     a, b, c, d = refreshed["names"]
     sql = refreshed["compiled"]
     assert f"{a}/" not in sql["mutations"] and f"{a}/" not in sql["cna_discrete"]

@@ -1,9 +1,11 @@
 {#- Incremental landing: a raw *_lines model re-reads only the files that are new or changed
     since it last loaded them, and drops exactly the rows of files that changed or went away.
 
-    A file version is its fingerprint: size and modification time (DuckDB read_blob metadata; the
-    content is not read). raw_cbioportal__loaded_files records, per raw model, the fingerprint
-    of every file whose rows the model holds. While a raw model compiles for `dbt run/build`:
+    A file version is its fingerprint: size and SHA-256 of the content (the plugin's
+    her2lung_file_fingerprint; hashing reads the bytes, far cheaper than parsing them). An
+    edit that keeps the size and the time, or a copy that keeps the old time, is a change; a
+    file rewritten with the same bytes is not. raw_cbioportal__loaded_files records, per raw
+    model, the fingerprint of every file whose rows the model holds. While a raw model compiles for `dbt run/build`:
       1. files whose fingerprint equals the recorded one are kept (their rows stay, unread);
       2. the model's rows of every other file are deleted, and so is their record;
       3. the files to read are recorded as pending; the model's SQL reads only them and appends;
@@ -103,16 +105,18 @@
     {{ return(ref('raw_cbioportal__loaded_files')) }}
 {%- endmacro %}
 
-{#- {source_file: 'size:modified-epoch-microseconds'} for paths relative to the studies folder. -#}
+{#- {source_file: 'size:sha256'} for paths relative to the studies folder (the plugin's
+    her2lung_file_fingerprint: the content decides, not the modification time). -#}
 {% macro her2lung__file_fingerprints(source_files) -%}
     {%- set out = {} -%}
     {%- if source_files | length == 0 -%}{{ return(out) }}{%- endif -%}
     {%- set root = studies_dir() -%}
-    {%- set paths = [] -%}
-    {%- for f in source_files -%}{%- do paths.append(sql_string(root ~ '/' ~ f)) -%}{%- endfor -%}
-    {%- set result = run_query("select substr(filename, " ~ (root | length + 2) ~ "), "
-        ~ "cast(size as varchar) || ':' || cast(epoch_us(last_modified) as varchar) "
-        ~ "from read_blob([" ~ paths | join(", ") ~ "])") -%}
+    {%- set rows = [] -%}
+    {%- for f in source_files -%}
+        {%- do rows.append("(" ~ sql_string(f) ~ ", " ~ sql_string(root ~ '/' ~ f) ~ ")") -%}
+    {%- endfor -%}
+    {%- set result = run_query("select source_file, her2lung_file_fingerprint(file_path) "
+        ~ "from (values " ~ rows | join(", ") ~ ") as files (source_file, file_path)") -%}
     {%- for row in result.rows -%}{%- do out.update({row[0]: row[1]}) -%}{%- endfor -%}
     {{ return(out) }}
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#- The version of each study's files, for the models built incrementally by study
-    (macros/io/incremental_studies.sql): a hash of the fingerprint (size, modification time,
+    (macros/io/incremental_studies.sql): a hash of the fingerprint (size, content hash,
     study id) of every file the raw models hold from the study's folder(s), as recorded in
     raw_cbioportal__loaded_files. A study whose version is unchanged keeps its staged rows.
     Only DuckDB lands files incrementally; elsewhere this is empty and every model is rebuilt in

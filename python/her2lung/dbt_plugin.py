@@ -23,6 +23,10 @@ registers these SQL functions on the connection (and so on every dbt cursor):
 ``her2lung_inspect_file(path, max_line_bytes)``
     :func:`inspect_data_file`: ``'text'``, ``'gzip'`` or ``'problem: ...'`` for a data file,
     checked before DuckDB's CSV reader sees it (macro union_data_lines).
+``her2lung_file_fingerprint(path)``
+    :func:`file_fingerprint`: ``'<size>:<sha256 of the content>'``. A raw model keeps the
+    rows of a file while its fingerprint is the one recorded when they were read
+    (macros/io/incremental_files.sql).
 ``her2lung_code_version(project_dir)``
     :func:`code_version`: a hash of the project's models, macros, seeds and dbt_project.yml.
     The models built incrementally by study keep a study's rows only while it is unchanged
@@ -166,6 +170,34 @@ def _bare_cr_offset(body: bytes) -> int | None:
         start = at + 2
 
 
+def file_fingerprint(path: str) -> str:
+    """``'<size>:<sha256 hex of the content>'`` of a file (symlinks followed), or
+    ``'unreadable: <why>'``.
+
+    The content, not the modification time, decides whether a file changed: an edit that keeps
+    the size within the same second (file times are read to the second), or a copy that keeps
+    the old time (``cp -p``, ``rsync -a``, ``shutil.copytree``, a tar archive) is still a
+    change, and a file rewritten with the same bytes (``git checkout``, a re-download) is not.
+    Hashing costs a sequential read, about 0.6 s for GENIE's 523 MB on this machine, far less
+    than parsing it. Within a process each file version (device, inode, size, times) is hashed
+    once, however many models list it."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    return _hashed(path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hashed(path: str, dev: int, ino: int, size: int, mtime_ns: int, ctime_ns: int) -> str:
+    try:
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256")
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    return f"{size}:{digest.hexdigest()}"
+
+
 # What decides a model's rows besides the data: the SQL and Python of the models, the macros,
 # the seeds and the project's vars (dbt_project.yml).
 _CODE_FOLDERS = ("models", "macros", "seeds")
@@ -224,6 +256,7 @@ class Plugin(BasePlugin):
             ("her2lung_published_path", lambda: published, [], VARCHAR),
             ("her2lung_real_path", lambda path: os.path.realpath(path), [VARCHAR], VARCHAR),
             ("her2lung_inspect_file", inspect_data_file, [VARCHAR, BIGINT], VARCHAR),
+            ("her2lung_file_fingerprint", file_fingerprint, [VARCHAR], VARCHAR),
             ("her2lung_code_version", code_version, [VARCHAR], VARCHAR),
         ]
         for name, function, parameters, returns in functions:
