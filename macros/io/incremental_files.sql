@@ -7,7 +7,8 @@
     file rewritten with the same bytes is not. raw_cbioportal__loaded_files records, per raw
     model, the fingerprint of every file whose rows the model holds. While a raw model compiles for `dbt run/build`:
       1. files whose fingerprint equals the recorded one are kept (their rows stay, unread);
-      2. the model's rows of every other file are deleted, and so is their record;
+      2. the model's rows of every other file are deleted, and so is their record (with no
+         file kept, the table is dropped and created anew: her2lung__drop_for_rebuild);
       3. the files to read are recorded as pending; the model's SQL reads only them and appends;
       4. its post-hook (her2lung_mark_files_loaded) turns pending into loaded.
     A failed run leaves pending records, which are never trusted: the next run reads those files
@@ -51,7 +52,11 @@
             {%- endif -%}
         {%- endfor -%}
         {%- set kept_list = her2lung__sql_list(keep) -%}
-        {%- do run_query("delete from " ~ this ~ " where source_file is null or source_file not in " ~ kept_list) -%}
+        {%- if keep -%}
+            {%- do run_query("delete from " ~ this ~ " where source_file is null or source_file not in " ~ kept_list) -%}
+        {%- else -%}
+            {%- do her2lung__drop_for_rebuild() -%}
+        {%- endif -%}
         {%- do run_query("delete from " ~ state ~ " where model_name = " ~ model_name
             ~ " and (not is_loaded or source_file not in " ~ kept_list ~ ")") -%}
     {%- else -%}
