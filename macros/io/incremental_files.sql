@@ -5,7 +5,8 @@
     her2lung_file_fingerprint; hashing reads the bytes, far cheaper than parsing them). An
     edit that keeps the size and the time, or a copy that keeps the old time, is a change; a
     file rewritten with the same bytes is not. raw_cbioportal__loaded_files records, per raw
-    model, the fingerprint of every file whose rows the model holds. While a raw model compiles for `dbt run/build`:
+    model, the fingerprint of every file whose rows the model holds. While a raw model
+    compiles for `dbt run/build`:
       1. files whose fingerprint equals the recorded one are kept (their rows stay, unread);
       2. the model's rows of every other file are deleted, and so is their record (with no
          file kept, the table is dropped and created anew: her2lung__drop_for_rebuild);

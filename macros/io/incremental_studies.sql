@@ -86,9 +86,9 @@
 {#- Nothing of the model's table is kept (a change of code or --vars, every file changed):
     drop it, so that the incremental materialization, finding no table, creates it from the
     model's query. Emptying it instead would make dbt write every row twice: into a temporary
-    table, then appended (GENIE-scale fct_alterations: 23 s as a new table, 40-44 s through
-    the temporary table). The table is gone only until this node ends; a build that fails
-    here is not published, and the next one finds no table and builds everything. -#}
+    table, then appended (GENIE-scale fct_alterations in a rebuild of every study: 40-44 s ->
+    32 s; benchmarks/RESULTS.md). The table is gone only until this node ends; a build that
+    fails here is not published, and the next one finds no table and builds everything. -#}
 {% macro her2lung__drop_for_rebuild() -%}
     {%- set existing = load_relation(this) -%}
     {%- if existing is not none -%}{%- do adapter.drop_relation(existing) -%}{%- endif -%}
