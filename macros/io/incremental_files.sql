@@ -9,7 +9,7 @@
     compiles for `dbt run/build`:
       1. files whose fingerprint equals the recorded one are kept (their rows stay, unread);
       2. the model's rows of every other file are deleted, and so is their record (with no
-         file kept, the table is dropped and created anew: her2lung__drop_for_rebuild);
+         file kept, the table is dropped and created anew: her2lung__keep_only);
       3. the files to read are recorded as pending; the model's SQL reads only them and appends;
       4. its post-hook (her2lung_mark_files_loaded) turns pending into loaded.
     A failed run leaves pending records, which are never trusted: the next run reads those files
@@ -53,11 +53,7 @@
             {%- endif -%}
         {%- endfor -%}
         {%- set kept_list = her2lung__sql_list(keep) -%}
-        {%- if keep -%}
-            {%- do run_query("delete from " ~ this ~ " where source_file is null or source_file not in " ~ kept_list) -%}
-        {%- else -%}
-            {%- do her2lung__drop_for_rebuild() -%}
-        {%- endif -%}
+        {%- do her2lung__keep_only('source_file', keep) -%}
         {%- do run_query("delete from " ~ state ~ " where model_name = " ~ model_name
             ~ " and (not is_loaded or source_file not in " ~ kept_list ~ ")") -%}
     {%- else -%}

@@ -53,11 +53,7 @@
             {%- if recorded.get(study) == version -%}{%- do keep.append(study) -%}{%- endif -%}
         {%- endfor -%}
         {%- set kept_list = her2lung__sql_list(keep) -%}
-        {%- if keep -%}
-            {%- do run_query("delete from " ~ this ~ " where study_id is null or study_id not in " ~ kept_list) -%}
-        {%- else -%}
-            {%- do her2lung__drop_for_rebuild() -%}
-        {%- endif -%}
+        {%- do her2lung__keep_only('study_id', keep) -%}
         {%- do run_query("delete from " ~ book ~ " where model_name = " ~ model_name
             ~ " and (not is_built or study_id not in " ~ kept_list ~ ")") -%}
     {%- else -%}
@@ -83,15 +79,22 @@
     {{ return("(study_id is null or study_id in " ~ her2lung__sql_list(build) ~ ")") }}
 {%- endmacro %}
 
-{#- Nothing of the model's table is kept (a change of code or --vars, every file changed):
-    drop it, so that the incremental materialization, finding no table, creates it from the
-    model's query. Emptying it instead would make dbt write every row twice: into a temporary
+{#- Keep only the rows of the model's table whose `column` is in `kept` (rows with NULL there
+    go too). With nothing kept (a change of code or --vars, every file changed), drop the
+    table instead, so that the incremental materialization, finding no table, creates it from
+    the model's query. Emptying it would make dbt write every row twice: into a temporary
     table, then appended (GENIE-scale fct_alterations in a rebuild of every study: 40-44 s ->
     32 s; benchmarks/RESULTS.md). The table is gone only until this node ends; a build that
-    fails here is not published, and the next one finds no table and builds everything. -#}
-{% macro her2lung__drop_for_rebuild() -%}
-    {%- set existing = load_relation(this) -%}
-    {%- if existing is not none -%}{%- do adapter.drop_relation(existing) -%}{%- endif -%}
+    fails here is not published, and the next one finds no table and builds everything.
+    Used by her2lung_study_scope and her2lung_incremental_files. -#}
+{% macro her2lung__keep_only(column, kept) -%}
+    {%- if kept -%}
+        {%- do run_query("delete from " ~ this ~ " where " ~ column ~ " is null or " ~ column
+            ~ " not in " ~ her2lung__sql_list(kept)) -%}
+    {%- else -%}
+        {%- set existing = load_relation(this) -%}
+        {%- if existing is not none -%}{%- do adapter.drop_relation(existing) -%}{%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- `(select * from relation where <scope>)`: a relation cut to the rows in scope. -#}
