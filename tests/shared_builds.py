@@ -24,7 +24,7 @@ from her2lung.warehouse import DbtResult
 DONE = ".built"
 
 
-def _session_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder every worker of this session shares: under xdist each worker has its own
     base temp folder (popen-gwN) inside one per-session folder."""
     base = tmp_path_factory.getbasetemp()
@@ -35,7 +35,7 @@ def built_once(
     name: str, tmp_path_factory: pytest.TempPathFactory, build: Callable[[Path], None]
 ) -> Path:
     """The folder `build(folder)` filled, built at most once per session across workers."""
-    folder = _session_root(tmp_path_factory) / f"shared-{name}"
+    folder = session_root(tmp_path_factory) / f"shared-{name}"
     with FileLock(f"{folder}.lock"):
         if not (folder / DONE).exists():
             shutil.rmtree(folder, ignore_errors=True)  # a failed attempt of another worker
@@ -68,10 +68,10 @@ def full_build_of(
         result = run_dbt(
             ["build"],
             studies_dir=studies,
-            db_path=root / "warehouse.duckdb",
+            db_path=root / "her2lung.duckdb",
             target_path=root / "target",
         )
         save_result(result, root / "result.json")
 
     root = built_once(name, tmp_path_factory, build)
-    return built_warehouse(root / "warehouse.duckdb"), load_result(root / "result.json")
+    return built_warehouse(root / "her2lung.duckdb"), load_result(root / "result.json")

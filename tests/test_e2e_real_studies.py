@@ -230,10 +230,10 @@ def build_alone(study: Path, work: Path, select: list[str]) -> BuiltStudy:
     result = run_dbt(
         ["build", "--select", *select, "--indirect-selection", "cautious"],
         studies_dir=studies,
-        db_path=work / "warehouse.duckdb",
+        db_path=work / "her2lung.duckdb",
         target_path=work / "target",
     )
-    db_path = built_warehouse(work / "warehouse.duckdb")
+    db_path = built_warehouse(work / "her2lung.duckdb")
     return BuiltStudy(study, result, db_path, count_study(study))
 
 

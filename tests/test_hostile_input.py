@@ -480,7 +480,7 @@ def survey(tmp_path_factory) -> Survey:
     outside.mkdir()
     for case in CASES:
         write_case(case, studies, outside)
-    db = root / "w.duckdb"
+    db = root / "her2lung.duckdb"
     result = run_dbt(
         ["build", *SURVEY_SELECT],
         studies_dir=studies,

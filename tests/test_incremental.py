@@ -57,7 +57,7 @@ def refreshed(tmp_path_factory) -> dict:
     (studies / a.name).symlink_to(a)
     shutil.copytree(b, studies / b.name)  # a real copy: it is edited below
     (studies / c.name).symlink_to(c)
-    db, target = root / "w.duckdb", root / "target"
+    db, target = root / "her2lung.duckdb", root / "target"
     dbt_build(["build"], studies, db, target)  # with the tests: they verify a, b and c
     before = {
         m: rows_by_folder(built_db(db), f"raw_cbioportal__{m}_lines") for m in RAW_LINE_MODELS
@@ -112,7 +112,7 @@ def refreshed(tmp_path_factory) -> dict:
     # a failing test on a study's rows: the study stays unverified, so it is tested again
     # (on a copy of the warehouse, which the failed builds leave unpublishable)
     kept = ids_by_folder[a.name]
-    spoilt = root / "spoilt" / "w.duckdb"
+    spoilt = root / "spoilt" / "her2lung.duckdb"
     candidate = candidate_path(spoilt)
     candidate.parent.mkdir()
     shutil.copyfile(candidate_path(db), candidate)

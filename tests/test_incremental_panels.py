@@ -43,7 +43,7 @@ def panel_moved(tmp_path_factory) -> dict:
     assert "matrix" not in panel.name
     moved = studies / b.name / panel.name
     panel.rename(moved)
-    db, target = root / "w.duckdb", root / "target"
+    db, target = root / "her2lung.duckdb", root / "target"
     dbt_build(NO_TESTS, studies, db, target)
     ids = study_ids(built_db(db))
     profiled_before = _erbb2_mutation_profiled(built_db(db), ids[a.name])

@@ -37,7 +37,7 @@ from shared_builds import built_once
 from her2lung import publish
 from her2lung.demo import write_demo_studies
 from her2lung.publish import candidate_path
-from her2lung.warehouse import dbt_env, dbt_executable, project_dir, run_dbt
+from her2lung.warehouse import dbt_command, run_dbt
 
 PATIENTS = 300
 N_KILLS = 12
@@ -119,15 +119,14 @@ class DbtProcess:
 
     @classmethod
     def start(cls, args: list[str], demo: Demo, studies: Path | None = None) -> DbtProcess:
-        project = project_dir()
-        env = dbt_env(studies or demo.studies, demo.db)
-        env["PYTHONUNBUFFERED"] = "1"
-        cmd = [dbt_executable(), *args, "--project-dir", str(project)]
-        cmd += ["--profiles-dir", str(project / "profiles"), "--target-path", str(demo.target)]
+        command = dbt_command(
+            args, studies_dir=studies or demo.studies, db_path=demo.db, target_path=demo.target
+        )
+        command.env["PYTHONUNBUFFERED"] = "1"
         proc = subprocess.Popen(
-            cmd,
-            cwd=project,
-            env=env,
+            command.argv,
+            cwd=command.cwd,
+            env=command.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -84,13 +84,13 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
         result = run_dbt(
             ["build"],
             studies_dir=root / "studies",
-            db_path=root / "warehouse.duckdb",
+            db_path=root / "her2lung.duckdb",
             target_path=root / "target",
         )
         assert result.ok, result.stdout[-5000:] + "\n" + str(result.failures())
 
     root = built_once("survival_demo", tmp_path_factory, build)
-    return DemoWarehouse(root / "studies", root / "warehouse.duckdb", root / "target")
+    return DemoWarehouse(root / "studies", root / "her2lung.duckdb", root / "target")
 
 
 @pytest.fixture(scope="module")

@@ -263,7 +263,7 @@ def test_fatal_cases_fail_a_normal_build_naming_folder_file_and_column(tmp_path)
     result = run_dbt(
         ["build", *SURVEY_SELECT],
         studies_dir=tmp_path / "studies",
-        db_path=tmp_path / "w.duckdb",
+        db_path=tmp_path / "her2lung.duckdb",
         target_path=tmp_path / "target",
     )
     assert not result.ok
