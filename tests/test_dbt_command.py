@@ -5,6 +5,7 @@ the state of an earlier run of the same kind."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,23 @@ def test_a_new_target_folder_starts_from_the_cached_state(tmp_path, monkeypatch)
     assert "Unable to do partial parsing" in outputs[0]
     assert "Unable to do partial parsing" not in outputs[1]
     assert len(list((tmp_path / "cache").glob("*.msgpack"))) == 1
+
+
+def test_only_a_state_the_run_wrote_goes_into_the_cache(tmp_path, monkeypatch) -> None:
+    """A state older than the run (another kind's, left in the target folder by a run that
+    then failed before parsing) is not filed under this run's kind."""
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "cache"))
+    command = dbt_command(
+        ["build"],
+        studies_dir=tmp_path,
+        db_path=tmp_path / "her2lung.duckdb",
+        target_path=tmp_path / "target",
+    )
+    command.state.parent.mkdir(parents=True)
+    command.state.write_bytes(b"state")
+    os.utime(command.state, (1_000_000, 1_000_000))
+    command.remember_parse_state(started=2_000_000)
+    assert command.cached_state is not None and not command.cached_state.exists()
+    command.remember_parse_state(started=500_000)
+    assert command.cached_state.read_bytes() == b"state"
+    assert [p.name for p in command.cached_state.parent.iterdir()] == [command.cached_state.name]

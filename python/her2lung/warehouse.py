@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,10 +102,13 @@ class DbtCommand:
     state: Path  # the partial-parse state dbt writes in the target folder
     cached_state: Path | None  # where $HER2LUNG_DBT_PARSE_CACHE keeps this kind of run's
 
-    def remember_parse_state(self) -> None:
-        """Put the run's parse state into the cache if the cache has none for its kind yet
-        (atomically: a copy under a temporary name, then renamed)."""
+    def remember_parse_state(self, started: float) -> None:
+        """Put the parse state the run wrote (at or after ``started``, a time.time()) into the
+        cache if the cache has none for its kind yet (atomically: a copy under a temporary
+        name, then renamed). An older state in the target folder is another run's."""
         if self.cached_state is None or self.cached_state.exists() or not self.state.exists():
+            return
+        if self.state.stat().st_mtime < started:
             return
         self.cached_state.parent.mkdir(parents=True, exist_ok=True)
         partial = self.cached_state.with_name(f".{self.cached_state.name}.{os.getpid()}.tmp")
@@ -198,10 +202,11 @@ def run_dbt(
         dbt_vars=dbt_vars,
         target_path=target_path,
     )
+    started = time.time()
     proc = subprocess.run(
         command.argv, cwd=command.cwd, env=command.env, capture_output=True, text=True
     )
-    command.remember_parse_state()
+    command.remember_parse_state(started)
     results_file = dbt_target_path(target_path) / "run_results.json"
     run_results = None
     if results_file.exists():
