@@ -179,8 +179,8 @@ def file_fingerprint(path: str) -> str:
     the old time (``cp -p``, ``rsync -a``, ``shutil.copytree``, a tar archive) is still a
     change, and a file rewritten with the same bytes (``git checkout``, a re-download) is not.
     Hashing costs a sequential read (0.63 s for the 523 MB of the GENIE-scale demo,
-    benchmarks/RESULTS.md), far less than parsing the file. Within a process each file version (device, inode, size, times) is hashed
-    once, however many models list it."""
+    benchmarks/RESULTS.md), far less than parsing the file. Within a process each file version
+    (device, inode, size, times) is hashed once, however many models list it."""
     try:
         st = os.stat(path)
     except OSError as exc:

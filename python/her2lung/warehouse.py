@@ -99,8 +99,13 @@ class DbtCommand:
     argv: list[str]
     cwd: Path
     env: dict[str, str]
-    state: Path  # the partial-parse state dbt writes in the target folder
+    target: Path  # the target folder, where dbt writes its artifacts (:func:`dbt_target_path`)
     cached_state: Path | None  # where $HER2LUNG_DBT_PARSE_CACHE keeps this kind of run's
+
+    @property
+    def state(self) -> Path:
+        """The partial-parse state dbt reads and writes in the target folder."""
+        return self.target / "partial_parse.msgpack"
 
     def remember_parse_state(self, started: float) -> None:
         """Put the parse state the run wrote (at or after ``started``, a time.time()) into the
@@ -157,16 +162,16 @@ def dbt_command(
         argv += ["--vars", json.dumps(dbt_vars)]
     env = dbt_env(studies_dir, db)
     env["HER2LUNG_DB"] = db.name
-    state = dbt_target_path(target_path) / "partial_parse.msgpack"
+    target = dbt_target_path(target_path)
     cached_state = None
     cache = os.environ.get(PARSE_CACHE_ENV)
     if cache:
         given = {flag: args[i + 1] for i, flag in enumerate(args[:-1]) if flag in KIND_FLAGS}
         kind = json.dumps([dbt_vars or {}, given, db.name], sort_keys=True)
         cached_state = Path(cache) / f"{hashlib.sha256(kind.encode()).hexdigest()[:16]}.msgpack"
-        if cached_state.exists() and not state.exists():
+        if cached_state.exists() and not (target / "partial_parse.msgpack").exists():
             env["DBT_PARTIAL_PARSE_FILE_PATH"] = str(cached_state)
-    return DbtCommand(argv, db.parent, env, state, cached_state)
+    return DbtCommand(argv, db.parent, env, target, cached_state)
 
 
 def dbt_target_path(target_path: Path | str | None = None) -> Path:
@@ -207,7 +212,7 @@ def run_dbt(
         command.argv, cwd=command.cwd, env=command.env, capture_output=True, text=True
     )
     command.remember_parse_state(started)
-    results_file = dbt_target_path(target_path) / "run_results.json"
+    results_file = command.target / "run_results.json"
     run_results = None
     if results_file.exists():
         try:
