@@ -9,8 +9,10 @@ checks that the three ERBB2 prevalence tables agree, then
   (a') `dbt build --select +erbb2_prevalence --indirect-selection cautious` into a fresh
       database: the like-for-like job (the prevalence table, its lineage and their tests; no
       survival, co-occurrence, quality),
-  (d) removes one study and adds it back, each an incremental `dbt build`, and checks that
-      the warehouse after the round trip equals the full build, table for table,
+  (d) builds again with nothing changed (what every incremental build costs before it does
+      any work: dbt's start-up and its ~270 nodes), then removes one study and adds it back,
+      each an incremental `dbt build`, and checks that the warehouse after the round trip
+      equals the full build, table for table,
   (e) times her2lung.survival.run_all on a synthetic long table of 250,000 patients (and on the
       warehouse's own fct_survival_cohorts),
   (f) times the demo end to end (`her2lung demo` + `her2lung build`).
@@ -456,7 +458,11 @@ def main(argv: list[str] | None = None) -> int:
     for stale in lineage.glob("*.duckdb*"):
         stale.unlink()
 
-    # (d) remove one study, add it back: incremental builds
+    # (d) nothing changed, then remove one study and add it back: incremental builds
+    runs["unchanged"] = measure(
+        "dbt build (nothing changed)", dbt_cmd("build", target), wh / "unchanged.log", env
+    )
+    runs["unchanged"].extra["slowest"] = node_timings(target)
     last = folders[-1].name
     (studies / last).unlink()
     runs["remove"] = measure(
@@ -585,6 +591,18 @@ def write_results(s: dict) -> None:
             ratio("add", "build") <= 0.25,
         ),
         ("add one study / full build (CPU)", f"{ratio('add', 'build', 'cpu_s'):.0%}", "", None),
+        (
+            "nothing changed / full build (wall)",
+            f"{ratio('unchanged', 'build'):.0%}",
+            "",
+            None,
+        ),
+        (
+            "nothing changed / full build (CPU)",
+            f"{ratio('unchanged', 'build', 'cpu_s'):.0%}",
+            "",
+            None,
+        ),
         ("remove one study / full build (wall)", f"{ratio('remove', 'build'):.0%}", "", None),
         (
             "remove one study / full build (CPU)",
@@ -632,6 +650,7 @@ def write_results(s: dict) -> None:
         row("parse", "dbt parse, cold (not part of the build below)"),
         row("build", "(a) `dbt build`, full, fresh database"),
         row("lineage", "(a') `dbt build --select +erbb2_prevalence`, fresh database, its tests"),
+        row("unchanged", "`dbt build` again, nothing changed (incremental)"),
         row("remove", "`dbt build` after removing one study (incremental)"),
         row("add", "`dbt build` after adding it back (incremental)"),
         row("survival", "survival `run_all`, synthetic, 250k patients (process)"),
@@ -652,7 +671,11 @@ def write_results(s: dict) -> None:
         lines.append(
             f"| {label} | {value} | {target} | {'' if met is None else ('yes' if met else 'no')} |"
         )
-    for key, label in (("build", "full build"), ("add", "add-one-study build")):
+    for key, label in (
+        ("build", "full build"),
+        ("unchanged", "build with nothing changed"),
+        ("add", "add-one-study build"),
+    ):
         slow = r.get(key, {}).get("extra", {}).get("slowest")
         if slow:
             lines += ["", f"Slowest nodes of the {label} (s, dbt's own timing, 2 threads):", ""]

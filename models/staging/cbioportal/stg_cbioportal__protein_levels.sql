@@ -1,4 +1,11 @@
-{#- Protein levels (RPPA), long: one row per sample x antibody with a value. -#}
+{#- Protein levels (RPPA), long: one row per sample x antibody with a value. Built by study
+    (macros/io/incremental_studies.sql): a study's cells depend on its own files only. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
 select study_id, sample_id, composite_element, gene_symbols, antibody, profile_id, profile_datatype, protein_level, source_file, source_line, column_position
 from {{ ref('base_cbioportal__protein_levels') }}
 where reject_reason is null and not is_missing
+    and {{ her2lung_study_scope() }}
