@@ -3,13 +3,23 @@
     profiled sample is (bool_or over the three-valued flags, which ignores NULLs); driver cohort
     and has_erbb2_alteration are recomputed from the rolled-up flags; the reported ERBB2 class is
     the highest-ranked of its samples; ERBB2 expression is that of its highest-expressing sample.
-    is_luad / is_nsclc: any of its samples. Grain: study_id, patient_id. -#}
+    is_luad / is_nsclc: any of its samples. Grain: study_id, patient_id. Built by study
+    (macros/io/incremental_studies.sql): a study's rows depend on its own files and on the
+    gene panels it uses, wherever they are defined. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope(context=her2lung_gene_panel_context()) %}
 with samples as (
     select * from {{ ref('fct_sample_genomics') }}
+    where {{ scope }}
 ),
 
 patients as (
     select * from {{ ref('dim_patients') }}
+    where {{ scope }}
 ),
 
 rolled_up as (

@@ -1,12 +1,22 @@
 {#- One row per sample: driver cohort and ERBB2 status (three-valued: has_* NULL when the
     sample is not profiled for it), ERBB2 expression, and the sample's OncoTree flags.
-    Grain: study_id, sample_id. -#}
+    Grain: study_id, sample_id. Built by study
+    (macros/io/incremental_studies.sql): a study's rows depend on its own files and on the
+    gene panels it uses, wherever they are defined. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope(context=her2lung_gene_panel_context()) %}
 with genomics as (
     select * from {{ ref('int_samples__genomics') }}
+    where {{ scope }}
 ),
 
 samples as (
     select * from {{ ref('dim_samples') }}
+    where {{ scope }}
 ),
 
 final as (

@@ -1,13 +1,22 @@
 {#- One row per patient: every patient of the clinical patient file, plus patients known only
     from the sample file (all clinical values unknown). Smoking is mapped through seed
     smoking_status_codes; unknown stays unknown (is_never_smoker NULL). os_event NULL when the
-    vital status is unknown, never coerced to censored. Grain: study_id, patient_id. -#}
+    vital status is unknown, never coerced to censored. Grain: study_id, patient_id. Built by study
+    (macros/io/incremental_studies.sql): a study's rows depend on its own files only. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with patients as (
     select * from {{ ref('stg_cbioportal__patients') }}
+    where {{ scope }}
 ),
 
 sample_patients as (
     select distinct study_id, patient_id from {{ ref('stg_cbioportal__samples') }}
+    where {{ scope }}
 ),
 
 smoking_codes as (

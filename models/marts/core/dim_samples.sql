@@ -1,8 +1,16 @@
 {#- One row per sample with its OncoTree classification (seed oncotree_codes, versioned).
     Without an ONCOTREE_CODE, CANCER_TYPE_DETAILED 'Lung Adenocarcinoma' counts as LUAD and
-    CANCER_TYPE 'Non-Small Cell Lung Cancer' as NSCLC. Grain: study_id, sample_id. -#}
+    CANCER_TYPE 'Non-Small Cell Lung Cancer' as NSCLC. Grain: study_id, sample_id. Built by study
+    (macros/io/incremental_studies.sql): a study's rows depend on its own files only. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with samples as (
     select * from {{ ref('stg_cbioportal__samples') }}
+    where {{ scope }}
 ),
 
 oncotree as (

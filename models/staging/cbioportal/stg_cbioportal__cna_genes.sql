@@ -1,11 +1,18 @@
 {#- Genes (rows) present in each discrete CNA file: what a CNA file can call. Grain:
-    study_id, source_file, hugo_symbol/entrez_gene_id. -#}
+    study_id, source_file, hugo_symbol/entrez_gene_id. Built by study
+    (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with wide_rows as (
-    {{ cbio_data_rows(ref('raw_cbioportal__cna_discrete_lines')) }}
+    {{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__cna_discrete_lines'), scope)) }}
 ),
 
 long_rows as (
-    {{ cbio_data_rows(ref('raw_cbioportal__cna_discrete_long_lines')) }}
+    {{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__cna_discrete_long_lines'), scope)) }}
 ),
 
 genes as (

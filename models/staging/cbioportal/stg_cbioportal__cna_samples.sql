@@ -1,9 +1,16 @@
 {#- Samples present in each discrete CNA file (wide: header columns; long: Sample_Id values).
-    Used for CNA profiling when a study has no _cna case list. Grain: source_file, sample_id. -#}
+    Used for CNA profiling when a study has no _cna case list. Grain: source_file, sample_id.
+    Built by study (macros/io/incremental_studies.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    post_hook="{{ her2lung_mark_studies_built() }}"
+) }}
+{%- set scope = her2lung_study_scope() %}
 with wide_headers as (
     select study_id, source_file, {{ split_tabs('line') }} as header_fields
     from {{ ref('raw_cbioportal__cna_discrete_lines') }}
-    where line_kind = 'header'
+    where line_kind = 'header' and {{ scope }}
 ),
 
 wide_samples as (
@@ -12,7 +19,7 @@ wide_samples as (
 ),
 
 long_rows as (
-    {{ cbio_data_rows(ref('raw_cbioportal__cna_discrete_long_lines')) }}
+    {{ cbio_data_rows(her2lung_in_scope(ref('raw_cbioportal__cna_discrete_long_lines'), scope)) }}
 ),
 
 final as (
