@@ -9,6 +9,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'append'),
+    on_schema_change='fail',
     post_hook="{{ her2lung_mark_studies_built() }}"
 ) }}
 {%- set scope = her2lung_study_scope(context=her2lung_gene_panel_context()) %}
