@@ -249,3 +249,15 @@ def test_a_failing_test_keeps_its_study_unverified(refreshed):
         assert not ok
         assert any("unique_fct_alterations_alteration_id" in node for node in failed), failed
     assert scoped["verified_after_failures"]["fct_alterations"] == {b, d}
+
+
+def test_every_model_built_by_study_is_checked_here():
+    """BY_STUDY (the models whose compiled SQL and bookkeeping the tests above check) lists
+    every model with the built-by-study post-hook, and their folders."""
+    models = Path(__file__).resolve().parents[1] / "models"
+    hooked = {
+        path.stem: str(path.parent.relative_to(models))
+        for path in models.rglob("*.sql")
+        if "her2lung_mark_studies_built" in path.read_text()
+    }
+    assert hooked == BY_STUDY
