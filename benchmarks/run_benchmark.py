@@ -21,6 +21,7 @@ Writes benchmarks/RESULTS.md (the part above the 'Changes' section; the rest is 
 Usage:
     .venv/bin/python benchmarks/run_benchmark.py --scale genie [--work /tmp/her2lung-bench]
     .venv/bin/python benchmarks/run_benchmark.py --scale small --no-results   # quick check
+    .venv/bin/python benchmarks/run_benchmark.py --scale genie --samples 50000 --studies 8
 """
 
 from __future__ import annotations
@@ -367,6 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=["demo", "small", "genie"], default="genie")
     parser.add_argument("--work", type=Path, default=Path("/tmp/her2lung-bench"))
     parser.add_argument("--data", type=Path, help="reuse this generated studies folder")
+    parser.add_argument(
+        "--samples", type=int, help="resize scale small/genie: about this many samples in all"
+    )
+    parser.add_argument("--studies", type=int, help="resize scale small/genie: this many studies")
     parser.add_argument("--seed", type=int, default=8534)
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--survival-patients", type=int, default=250_000)
@@ -386,12 +391,18 @@ def main(argv: list[str] | None = None) -> int:
 
     # data: generated once, then seen through a folder of links so that one study can be
     # removed and added back without touching the generated files
-    data = (args.data or work / f"data-{args.scale}").resolve()
+    size, name = [], f"data-{args.scale}"
+    for option, value in (("samples", args.samples), ("studies", args.studies)):
+        if value is not None:
+            size += [f"--{option}", value]
+            name += f"-{value}{option}"
+    data = (args.data or work / name).resolve()
     runs: dict[str, Run] = {}
     if not data.exists():
         runs["generate"] = measure(
             "generate data",
-            [BIN / "her2lung", "demo", "--out", data, "--scale", args.scale, "--seed", args.seed],
+            [BIN / "her2lung", "demo", "--out", data, "--scale", args.scale, "--seed", args.seed]
+            + size,
             work / "generate.log",
         )
     studies = work / "studies"

@@ -132,3 +132,24 @@ def test_build_refuses_a_missing_studies_folder(tmp_path):
     )
     assert run.returncode == 2
     assert "does not exist" in run.stderr
+
+
+def test_demo_size_options(tmp_path):
+    sized = subprocess.run(
+        [HER2LUNG, "demo", "--out", str(tmp_path / "s"), "--scale", "small"]
+        + ["--samples", "300", "--studies", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert sized.returncode == 0, sized.stderr
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "her2lung_small_dfci",
+        "her2lung_small_msk",
+    ]
+    wrong = subprocess.run(
+        [HER2LUNG, "demo", "--out", str(tmp_path / "w"), "--scale", "genie", "--patients", "500"],
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode == 2 and "--samples" in wrong.stderr
+    assert not (tmp_path / "w").exists()

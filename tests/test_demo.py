@@ -691,3 +691,32 @@ def test_small_scale_multi_study(tmp_path):
         assert read_meta(folder / "meta_study.txt")["cancer_study_identifier"] == sid
         assert manifest.row_counts[sid]["data_clinical_patient.txt"] == len(parsed.patients)
     assert panels_without["ERBB2"] >= 1 and panels_without["ALK"] >= 1
+
+
+def test_multi_study_scales_take_a_size(tmp_path):
+    """--samples / --studies: a GENIE-like layout of any size, deterministic, centres sized as
+    in GENIE (the first the largest)."""
+    a = write_demo_studies(tmp_path / "a", seed=5, scale="genie", n_samples=1_500, n_studies=3)
+    b = write_demo_studies(tmp_path / "b", seed=5, scale="genie", n_samples=1_500, n_studies=3)
+    assert [p.name for p in a.study_dirs] == [
+        "her2lung_genie_msk",
+        "her2lung_genie_dfci",
+        "her2lung_genie_mda",
+    ]
+    assert 1_350 <= a.n_samples <= 1_650
+    assert file_hashes(tmp_path / "a") == file_hashes(tmp_path / "b")
+    assert a.row_counts == b.row_counts and a.bad_rows == b.bad_rows
+    sizes = [a.row_counts[p.name]["data_clinical_sample.txt"] for p in a.study_dirs]
+    assert sizes == sorted(sizes, reverse=True)
+    bigger = write_demo_studies(tmp_path / "c", seed=5, scale="genie", n_samples=3_000, n_studies=3)
+    assert 2_700 <= bigger.n_samples <= 3_300
+
+
+def test_size_arguments_are_checked(tmp_path):
+    with pytest.raises(ValueError, match="n_studies must be 1 to 20"):
+        write_demo_studies(tmp_path, scale="small", n_studies=21)
+    with pytest.raises(ValueError, match="at least 20 per study"):
+        write_demo_studies(tmp_path, scale="small", n_samples=50, n_studies=3)
+    with pytest.raises(ValueError, match="multi-study scales"):
+        write_demo_studies(tmp_path, scale="demo", n_samples=5_000)
+    assert not any(tmp_path.iterdir())  # nothing written

@@ -43,9 +43,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from her2lung.demo import write_demo_studies
 
     started = time.perf_counter()
-    manifest = write_demo_studies(
-        Path(args.out), seed=args.seed, n_patients=args.patients, scale=args.scale
-    )
+    if args.patients is not None and args.scale != "demo":
+        print(
+            f"her2lung demo: --patients sizes the 'demo' scale; size '{args.scale}' with "
+            "--samples and --studies",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        manifest = write_demo_studies(
+            Path(args.out),
+            seed=args.seed,
+            n_patients=2000 if args.patients is None else args.patients,
+            scale=args.scale,
+            n_samples=args.samples,
+            n_studies=args.studies,
+        )
+    except ValueError as error:
+        print(f"her2lung demo: {error}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - started
     folders = [str(p) for p in manifest.study_dirs]
     print(f"wrote {len(folders)} study folder(s) under {args.out} in {elapsed:.1f} s:")
@@ -274,8 +290,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, help="studies folder to write (one sub-folder per study)"
     )
     demo.add_argument("--seed", type=int, default=8534)
-    demo.add_argument("--patients", type=int, default=2000, help="patients (scale 'demo' only)")
     demo.add_argument("--scale", choices=["demo", "small", "genie"], default="demo")
+    demo.add_argument(
+        "--patients", type=int, help="patients of the one 'demo' study (default 2000)"
+    )
+    demo.add_argument(
+        "--samples",
+        type=int,
+        help="about this many samples in all, scales 'small' and 'genie' (default 3000, 250000)",
+    )
+    demo.add_argument(
+        "--studies", type=int, help="studies (centres), 1-20, scales 'small' and 'genie'"
+    )
     demo.set_defaults(func=cmd_demo)
 
     build = sub.add_parser("build", help="dbt build the warehouse from the study folders")

@@ -38,7 +38,9 @@ Scales
 centre, several targeted panels per centre, some without ERBB2 or without ALK, no expression
 for most centres). ``"small"`` has about 3,000 samples in 4 studies (for CI); ``"genie"``
 about 250,000 samples in 20 studies, and its largest study's wide CNA header line is over
-2 MB. Their sizes are fixed; ``n_patients`` only applies to ``"demo"``.
+2 MB. ``n_samples`` and ``n_studies`` resize them (e.g. 50,000 samples in 8 studies for a
+laptop trial, or more than GENIE for a stress test); the centres' relative sizes stay those of
+GENIE (the largest ~36% of all samples). ``n_patients`` only applies to ``"demo"``.
 
 Determinism and memory
 ----------------------
@@ -46,7 +48,8 @@ Every random draw comes from ``numpy.random.default_rng`` seeded with ``[seed, s
 stream, ...]``, so the same arguments give byte-identical files. Rows are written as they are made;
 memory grows with the number of samples of one study (a few small arrays), never with the
 number of rows, and wide CNA / expression files are written one gene row at a time.
-The default demo takes well under a second; ``"genie"`` about 25 s and under 100 MB of RAM.
+The default demo takes well under a second; ``"genie"`` about 20 s with a peak RSS under
+200 MB (17.2 s, 180 MB in benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -633,8 +636,7 @@ def _demo_specs(n_patients: int) -> list[_StudySpec]:
     ]
 
 
-def _multi_specs(scale: str) -> list[_StudySpec]:
-    n_studies, total_samples = _MULTI_SCALES[scale]
+def _multi_specs(scale: str, n_studies: int, total_samples: int) -> list[_StudySpec]:
     layout_rng = np.random.default_rng([0x48324C, n_studies])  # fixed layout, seed-free
     weights = np.array(_GENIE_WEIGHTS[:n_studies], dtype=float)
     weights /= weights.sum()
@@ -700,7 +702,13 @@ def _multi_specs(scale: str) -> list[_StudySpec]:
 
 
 def write_demo_studies(
-    out_dir: Path, *, seed: int = 8534, n_patients: int = 2000, scale: str = "demo"
+    out_dir: Path,
+    *,
+    seed: int = 8534,
+    n_patients: int = 2000,
+    scale: str = "demo",
+    n_samples: int | None = None,
+    n_studies: int | None = None,
 ) -> DemoManifest:
     """Write synthetic cBioPortal study folders under ``out_dir`` and describe them.
 
@@ -712,6 +720,10 @@ def write_demo_studies(
             multi-study scales ``"small"`` and ``"genie"``).
         scale: ``"demo"`` (one study), ``"small"`` (4 GENIE-like studies, ~3,000 samples)
             or ``"genie"`` (20 studies, ~250,000 samples).
+        n_samples: about this many samples in all, for ``"small"`` and ``"genie"`` (default
+            3,000 and 250,000); at least 20 per study.
+        n_studies: this many studies (centres), 1 to 20, for ``"small"`` and ``"genie"``
+            (default 4 and 20).
 
     Returns:
         A :class:`DemoManifest` listing the folders, per-file row counts and planted rows.
@@ -720,11 +732,29 @@ def write_demo_studies(
         raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
-    if scale == "demo" and n_patients < 50:
-        raise ValueError(f"n_patients must be at least 50, not {n_patients}")
+    if scale == "demo":
+        if n_patients < 50:
+            raise ValueError(f"n_patients must be at least 50, not {n_patients}")
+        if n_samples is not None or n_studies is not None:
+            raise ValueError(
+                "n_samples and n_studies size the multi-study scales 'small' and 'genie'; "
+                "the 'demo' scale is one study of n_patients patients"
+            )
+        specs = _demo_specs(int(n_patients))
+    else:
+        default_studies, default_samples = _MULTI_SCALES[scale]
+        n_studies = default_studies if n_studies is None else n_studies
+        n_samples = default_samples if n_samples is None else n_samples
+        if not 1 <= n_studies <= len(_GENIE_CENTERS):
+            raise ValueError(f"n_studies must be 1 to {len(_GENIE_CENTERS)}, not {n_studies}")
+        if n_samples < 20 * n_studies:
+            raise ValueError(
+                f"n_samples must be at least 20 per study ({20 * n_studies} for {n_studies} "
+                f"studies), not {n_samples}"
+            )
+        specs = _multi_specs(scale, int(n_studies), int(n_samples))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    specs = _demo_specs(int(n_patients)) if scale == "demo" else _multi_specs(scale)
     manifest = DemoManifest(seed=int(seed), scale=scale)
     for spec in specs:
         final = out_dir / spec.study_id
