@@ -43,6 +43,11 @@ PATIENTS = 300
 N_KILLS = 20
 KILL_SELECT = ["--select", "path:models/raw"]
 SEED_A, SEED_B = 8534, 4242
+# The publish step copies the candidate in the kernel: for this small warehouse it lasts a few
+# milliseconds, less than it takes to see its first log line here. The kill trials widen it
+# with a pause between the written copy and its rename (publish.PAUSE_ENV), so that the kills
+# sent at random points of the step land inside it.
+KILL_ENV = {publish.PAUSE_ENV: "0.6"}
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,14 @@ class DbtProcess:
     _reader: threading.Thread | None = None
 
     @classmethod
-    def start(cls, args: list[str], demo: Demo, studies: Path | None = None) -> DbtProcess:
+    def start(
+        cls, args: list[str], demo: Demo, studies: Path | None = None, env: dict | None = None
+    ) -> DbtProcess:
         command = dbt_command(
             args, studies_dir=studies or demo.studies, db_path=demo.db, target_path=demo.target
         )
         command.env["PYTHONUNBUFFERED"] = "1"
+        command.env.update(env or {})
         proc = subprocess.Popen(
             command.argv,
             cwd=command.cwd,
@@ -256,7 +264,7 @@ def copy_lane(demo: Demo, root: Path) -> Demo:
 def reference_run(lane: Demo) -> dict[str, float]:
     """One unkilled publishing run: when dbt opens the candidate, starts and ends publishing."""
     remove_candidate(lane.db)
-    ref = DbtProcess.start(["build", *KILL_SELECT], lane)
+    ref = DbtProcess.start(["build", *KILL_SELECT], lane, env=KILL_ENV)
     assert ref.finish() == 0, ref.output[-4000:]
     times = {
         "connect": ref.wait_for("Concurrency:"),
@@ -282,7 +290,7 @@ def kill_trials(lane: Demo, plans: list[str], ref: dict[str, float], seed: int) 
         before = sha256(lane.db)
         before_id = check_one_build(lane.db)[0]
         remove_candidate(lane.db)  # each trial publishes from a fresh copy of the published file
-        run = DbtProcess.start(["build", *KILL_SELECT], lane)
+        run = DbtProcess.start(["build", *KILL_SELECT], lane, env=KILL_ENV)
         if mode == "anywhere":
             anchor, span = 0.0, ref["publishing"]
         elif mode == "writing":

@@ -30,6 +30,11 @@ from pathlib import Path
 import duckdb
 
 CANDIDATE_MARK = ".candidate"
+# For tests only (tests/test_publish.py): seconds to wait once the copy is written, before it
+# is checked and renamed over the published file. The SIGKILL trials need a publish step long
+# enough to land kills inside it; copied in the kernel, a small warehouse takes milliseconds.
+PAUSE_ENV = "HER2LUNG_PUBLISH_TEST_PAUSE_S"
+
 _TMP_PREFIX = "."
 _TMP_INFIX = ".publish-"
 _TMP_SUFFIX = ".tmp"
@@ -113,10 +118,9 @@ def _copy_durably(source: Path, target: Path) -> int:
 
     The bytes move inside the kernel (copy_file_range: no trip through Python's buffers; on
     file systems with reflinks, such as XFS and Btrfs, a copy-on-write clone). Where the
-    kernel or file system refuses, the rest is copied in 16 MB blocks. publish_file of a
-    GENIE-scale warehouse (1.07 GB, in the page cache; ext4, so no clone), 5 alternating rounds:
-    0.94-1.28 s wall, 0.39-0.72 s CPU, instead of 1.08-1.50 s and 0.50-0.94 s (first rounds
-    2.9 and 3.6 s)."""
+    kernel or file system refuses, the rest is copied in 16 MB blocks. Publishing the
+    GENIE-scale warehouse (1.07 GB, ext4, so no clone) after the benchmark's add-one-study build
+    took 0.98 s this way and 3.66-3.76 s with the block copy (benchmarks/RESULTS.md)."""
     with open(source, "rb") as src, open(target, "xb") as dst:
         copied = _kernel_copy(src.fileno(), dst.fileno())
         src.seek(copied)
@@ -191,6 +195,9 @@ def publish_file(
     )
     try:
         size = _copy_durably(candidate, tmp)
+        pause = os.environ.get(PAUSE_ENV)
+        if pause:
+            time.sleep(float(pause))
         try:
             build_id = read_build_id(tmp)
         except duckdb.Error as exc:
