@@ -710,13 +710,17 @@ def test_multi_study_scales_take_a_size(tmp_path):
     assert sizes == sorted(sizes, reverse=True)
     bigger = write_demo_studies(tmp_path / "c", seed=5, scale="genie", n_samples=3_000, n_studies=3)
     assert 2_700 <= bigger.n_samples <= 3_300
+    least = write_demo_studies(tmp_path / "d", seed=5, scale="small", n_samples=2_020, n_studies=20)
+    assert len(least.study_dirs) == 20 and 1_900 <= least.n_samples <= 2_150
 
 
 def test_size_arguments_are_checked(tmp_path):
     with pytest.raises(ValueError, match="n_studies must be 1 to 20"):
         write_demo_studies(tmp_path, scale="small", n_studies=21)
-    with pytest.raises(ValueError, match="at least 20 per study"):
-        write_demo_studies(tmp_path, scale="small", n_samples=50, n_studies=3)
+    with pytest.raises(ValueError, match="at least 145 for 3 studies"):
+        write_demo_studies(tmp_path, scale="small", n_samples=144, n_studies=3)
+    with pytest.raises(ValueError, match="at least 2020 for 20 studies"):
+        write_demo_studies(tmp_path, scale="small", n_samples=400, n_studies=20)
     with pytest.raises(ValueError, match="multi-study scales"):
         write_demo_studies(tmp_path, scale="demo", n_samples=5_000)
     assert not any(tmp_path.iterdir())  # nothing written

@@ -721,7 +721,8 @@ def write_demo_studies(
         scale: ``"demo"`` (one study), ``"small"`` (4 GENIE-like studies, ~3,000 samples)
             or ``"genie"`` (20 studies, ~250,000 samples).
         n_samples: about this many samples in all, for ``"small"`` and ``"genie"`` (default
-            3,000 and 250,000); at least 20 per study.
+            3,000 and 250,000); enough for 20 samples in the smallest centre (e.g. 2,020 for
+            20 studies, 145 for 3).
         n_studies: this many studies (centres), 1 to 20, for ``"small"`` and ``"genie"``
             (default 4 and 20).
 
@@ -747,10 +748,14 @@ def write_demo_studies(
         n_samples = default_samples if n_samples is None else n_samples
         if not 1 <= n_studies <= len(_GENIE_CENTERS):
             raise ValueError(f"n_studies must be 1 to {len(_GENIE_CENTERS)}, not {n_studies}")
-        if n_samples < 20 * n_studies:
+        # centres are sized as in GENIE: the smallest must still get its 20 samples, or the
+        # total would exceed the one asked for
+        weights = _GENIE_WEIGHTS[:n_studies]
+        least = math.ceil(20 * sum(weights) / min(weights))
+        if n_samples < least:
             raise ValueError(
-                f"n_samples must be at least 20 per study ({20 * n_studies} for {n_studies} "
-                f"studies), not {n_samples}"
+                f"n_samples must be at least {least} for {n_studies} studies (20 samples in the "
+                f"smallest centre), not {n_samples}"
             )
         specs = _multi_specs(scale, int(n_studies), int(n_samples))
     out_dir = Path(out_dir)
