@@ -51,13 +51,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return 2
     try:
+        patients = {} if args.patients is None else {"n_patients": args.patients}
         manifest = write_demo_studies(
             Path(args.out),
             seed=args.seed,
-            n_patients=2000 if args.patients is None else args.patients,
             scale=args.scale,
             n_samples=args.samples,
             n_studies=args.studies,
+            **patients,
         )
     except ValueError as error:
         print(f"her2lung demo: {error}", file=sys.stderr)

@@ -594,6 +594,7 @@ _GENIE_CENTERS = (
     "COLU", "YALE", "DUKE", "UCHI", "PROV", "SCI", "CRUK", "VHIO", "MCI", "UMN",
 )  # fmt: skip
 _GENIE_WEIGHTS = (36, 14, 8, 6, 5, 4, 4, 3, 3, 3, 2, 2, 2, 2, 1.5, 1.5, 1, 1, 1, 1)
+_MIN_STUDY_SAMPLES = 20  # the smallest centre of a multi-study scale
 _MULTI_SCALES = {  # scale -> (number of studies, total samples)
     "small": (4, 3_000),
     "genie": (20, 250_000),
@@ -637,9 +638,19 @@ def _demo_specs(n_patients: int) -> list[_StudySpec]:
 
 
 def _multi_specs(scale: str, n_studies: int, total_samples: int) -> list[_StudySpec]:
+    if not 1 <= n_studies <= len(_GENIE_CENTERS):
+        raise ValueError(f"n_studies must be 1 to {len(_GENIE_CENTERS)}, not {n_studies}")
     layout_rng = np.random.default_rng([0x48324C, n_studies])  # fixed layout, seed-free
     weights = np.array(_GENIE_WEIGHTS[:n_studies], dtype=float)
     weights /= weights.sum()
+    # centres are sized as in GENIE: below this total the smallest would be raised to its
+    # minimum, and more samples written than asked for
+    least = math.ceil(_MIN_STUDY_SAMPLES / weights.min())
+    if total_samples < least:
+        raise ValueError(
+            f"n_samples must be at least {least} for {n_studies} studies "
+            f"({_MIN_STUDY_SAMPLES} samples in the smallest centre), not {total_samples}"
+        )
     multi_frac = 0.08
     specs = []
     optional = [g for g in _UNIVERSE if g not in _CORE_PANEL_GENES + ("ERBB2", "ALK")]
@@ -668,7 +679,7 @@ def _multi_specs(scale: str, n_studies: int, total_samples: int) -> list[_StudyS
             )
         pw = np.arange(1, n_panels + 1, dtype=float)
         pw /= pw.sum()
-        n_samples = max(int(round(total_samples * weights[ci])), 20)
+        n_samples = max(int(round(total_samples * weights[ci])), _MIN_STUDY_SAMPLES)
         has_expr = ci % 5 == 1
         specs.append(
             _StudySpec(
@@ -744,20 +755,9 @@ def write_demo_studies(
         specs = _demo_specs(int(n_patients))
     else:
         default_studies, default_samples = _MULTI_SCALES[scale]
-        n_studies = default_studies if n_studies is None else n_studies
-        n_samples = default_samples if n_samples is None else n_samples
-        if not 1 <= n_studies <= len(_GENIE_CENTERS):
-            raise ValueError(f"n_studies must be 1 to {len(_GENIE_CENTERS)}, not {n_studies}")
-        # centres are sized as in GENIE: the smallest must still get its 20 samples, or the
-        # total would exceed the one asked for
-        weights = _GENIE_WEIGHTS[:n_studies]
-        least = math.ceil(20 * sum(weights) / min(weights))
-        if n_samples < least:
-            raise ValueError(
-                f"n_samples must be at least {least} for {n_studies} studies (20 samples in the "
-                f"smallest centre), not {n_samples}"
-            )
-        specs = _multi_specs(scale, int(n_studies), int(n_samples))
+        n_studies = default_studies if n_studies is None else int(n_studies)
+        n_samples = default_samples if n_samples is None else int(n_samples)
+        specs = _multi_specs(scale, n_studies, n_samples)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = DemoManifest(seed=int(seed), scale=scale)
